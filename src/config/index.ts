@@ -1,0 +1,3 @@
+/** config/: configuration schemas and Java .properties files. */
+export * from './schema.js';
+export * from './properties-file.js';

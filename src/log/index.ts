@@ -1,0 +1,2 @@
+/** log/: structured logging. */
+export * from './logger.js';

@@ -1,0 +1,79 @@
+/**
+ * message-id.ts: RocketMQ's two message ids.
+ *
+ * Offset message id (MessageDecoder.createMessageId): uppercase hex of the store host's bytes
+ * (IP + port int32, as in a record) followed by the record's CommitLog offset as an int64: 32 hex
+ * characters for IPv4, 56 for IPv6. A send answers it as msgId; VIEW_MESSAGE_BY_ID takes it apart.
+ *
+ * Unique id, the UNIQ_KEY property (MessageClientIDSetter): uppercase hex of
+ * | ip (4 or 16) | pid low 16 bits (2) | a per-process int (4) | ms since the start of this
+ * month, local time (4) | counter (2) |, 32 hex characters for IPv4.
+ */
+import { readLong, writeLong } from './long.js';
+import { formatSocketAddress, IPV4_ADDRESS_BYTES, IPV6_ADDRESS_BYTES } from './socket-address.js';
+
+export class MessageIdError extends Error {
+  override name = 'MessageIdError';
+}
+
+/** The offset message id of the record at `commitLogOffset` stored by `storeHost` (8 or 20 bytes). */
+export function createOffsetMessageId(storeHost: Buffer, commitLogOffset: number): string {
+  const bytes = Buffer.allocUnsafe(storeHost.length + 8);
+  storeHost.copy(bytes, 0);
+  writeLong(bytes, commitLogOffset, storeHost.length);
+  return bytes.toString('hex').toUpperCase();
+}
+
+/** Splits an offset message id into the store address ("ip:port") and the CommitLog offset. */
+export function decodeOffsetMessageId(id: string): { storeAddress: string; commitLogOffset: number } {
+  const hexLength = (IPV4_ADDRESS_BYTES + 8) * 2;
+  const hexLength6 = (IPV6_ADDRESS_BYTES + 8) * 2;
+  if ((id.length !== hexLength && id.length !== hexLength6) || !/^[0-9a-fA-F]+$/.test(id)) {
+    throw new MessageIdError(`"${id}" is not an offset message id`);
+  }
+  const bytes = Buffer.from(id, 'hex');
+  const hostLength = bytes.length - 8;
+  return {
+    storeAddress: formatSocketAddress(bytes, 0, hostLength),
+    commitLogOffset: readLong(bytes, hostLength),
+  };
+}
+
+function monthStart(now: number): { start: number; next: number } {
+  const date = new Date(now);
+  const start = new Date(date.getFullYear(), date.getMonth(), 1).getTime();
+  const next = new Date(date.getFullYear(), date.getMonth() + 1, 1).getTime();
+  return { start, next };
+}
+
+/** Makes UNIQ_KEY values for one process, as MessageClientIDSetter.createUniqID does. */
+export class UniqueIdGenerator {
+  private readonly prefix: string;
+  private counter = 0;
+  private monthStartMs: number;
+  private nextMonthStartMs: number;
+
+  /** `ip` is 4 or 16 bytes; `salt` stands in for Java's class-loader hash code. */
+  constructor(ip: Buffer, pid: number, salt: number, now: number) {
+    const fixed = Buffer.alloc(ip.length + 6);
+    ip.copy(fixed, 0);
+    fixed.writeUInt16BE(pid & 0xffff, ip.length);
+    fixed.writeInt32BE(salt | 0, ip.length + 2);
+    this.prefix = fixed.toString('hex').toUpperCase();
+    ({ start: this.monthStartMs, next: this.nextMonthStartMs } = monthStart(now));
+  }
+
+  next(now: number): string {
+    if (now >= this.nextMonthStartMs) {
+      ({ start: this.monthStartMs, next: this.nextMonthStartMs } = monthStart(now));
+    }
+    const elapsed = Math.max(0, now - this.monthStartMs) >>> 0;
+    const counter = this.counter;
+    this.counter = (this.counter + 1) & 0xffff;
+    return this.prefix + hex(elapsed, 8) + hex(counter, 4);
+  }
+}
+
+function hex(value: number, digits: number): string {
+  return value.toString(16).toUpperCase().padStart(digits, '0');
+}

@@ -1,0 +1,64 @@
+/**
+ * properties.ts: the message properties string, `name \u0001 value \u0002` repeated
+ * (MessageDecoder.messageProperties2String / string2messageProperties).
+ *
+ * Decoding follows Java: a piece shorter than 3 characters, or one whose separator is missing,
+ * first or last, is skipped rather than rejected, so a record written by any client stays readable.
+ */
+
+export const NAME_VALUE_SEPARATOR = '\u0001';
+export const PROPERTY_SEPARATOR = '\u0002';
+
+/** The largest properties string in bytes: its length is stored as a signed 16-bit value. */
+export const PROPERTIES_BYTES_MAX = 32767;
+
+export type MessageProperties = Map<string, string>;
+
+/** Parses a properties string into a map; later duplicates win, as in Java's HashMap. */
+export function decodeProperties(text: string): MessageProperties {
+  const properties: MessageProperties = new Map();
+  const length = text.length;
+  let index = 0;
+  while (index < length) {
+    let end = text.indexOf(PROPERTY_SEPARATOR, index);
+    if (end < 0) end = length;
+    if (end - index >= 3) {
+      const separator = text.indexOf(NAME_VALUE_SEPARATOR, index);
+      if (separator > index && separator < end - 1) {
+        properties.set(text.substring(index, separator), text.substring(separator + 1, end));
+      }
+    }
+    index = end + 1;
+  }
+  return properties;
+}
+
+/** Writes a map as a properties string; entries keep the map's order. */
+export function encodeProperties(properties: ReadonlyMap<string, string>): string {
+  let text = '';
+  for (const [name, value] of properties) {
+    text += name + NAME_VALUE_SEPARATOR + value + PROPERTY_SEPARATOR;
+  }
+  return text;
+}
+
+/**
+ * Reads one property without building a map: the broker needs TAGS, KEYS and UNIQ_KEY of every
+ * message it stores, and a full decode per message is wasted work on the send path.
+ */
+export function findProperty(text: string, name: string): string | undefined {
+  let found: string | undefined;
+  let index = 0;
+  const length = text.length;
+  while (index < length) {
+    let end = text.indexOf(PROPERTY_SEPARATOR, index);
+    if (end < 0) end = length;
+    const separator = index + name.length;
+    // A later duplicate wins, as in decodeProperties, so keep scanning after a match.
+    if (separator < end - 1 && text.charCodeAt(separator) === 1 && text.startsWith(name, index)) {
+      found = text.substring(separator + 1, end);
+    }
+    index = end + 1;
+  }
+  return found;
+}

@@ -1,0 +1,8 @@
+/** protocol/body/: JSON (and fastjson) request and response bodies. */
+export * from './fastjson.js';
+export * from './shape.js';
+export * from './topic-config.js';
+export * from './register-broker.js';
+export * from './topic-route.js';
+export * from './simple.js';
+export * from './heartbeat.js';

@@ -1,0 +1,132 @@
+/**
+ * frame.ts: the only frame codec. A RemotingCommand frame, big-endian (RemotingCommand.java):
+ *
+ * | off  | bytes | field                                                       |
+ * |------|-------|-------------------------------------------------------------|
+ * | 0    | 4     | length = 4 + headerLength + bodyLength (excludes itself)    |
+ * | 4    | 1     | serializeType: 0 JSON, 1 ROCKETMQ                           |
+ * | 5    | 3     | headerLength                                                |
+ * | 8    | hl    | header (command.ts)                                         |
+ * | 8+hl | rest  | body                                                        |
+ *
+ * A frame larger than FRAME_BYTES_MAX, a length too small to hold the header length, a header
+ * length past the frame or an unknown serialize type is a FrameError: the stream is not
+ * trustworthy after it, so the connection is closed (NettyDecoder.java).
+ */
+import {
+  decodeBinaryHeader,
+  decodeJsonHeader,
+  encodeBinaryHeader,
+  encodeJsonHeader,
+  SerializeType,
+  type RemotingCommand,
+} from './command.js';
+import { FrameError } from './errors.js';
+
+const MiB = 1024 * 1024;
+/** The largest frame, its length field included (Java's com.rocketmq.remoting.frameMaxLength). */
+export const FRAME_BYTES_MAX = 16 * MiB;
+const LENGTH_FIELD_BYTES = 4;
+const HEADER_LENGTH_FIELD_BYTES = 4;
+
+/** Decodes one frame: the bytes after the length field. Throws FrameError. */
+export function decodeFrame(frame: Buffer): RemotingCommand {
+  if (frame.length < HEADER_LENGTH_FIELD_BYTES) throw new FrameError(`frame of ${frame.length} bytes has no header length`);
+  const mark = frame.readUInt32BE(0);
+  const serializeType = mark >>> 24;
+  const headerLength = mark & 0x00ffffff;
+  if (HEADER_LENGTH_FIELD_BYTES + headerLength > frame.length) {
+    throw new FrameError(`header length ${headerLength} is past the end of a ${frame.length}-byte frame`);
+  }
+  const header = frame.subarray(HEADER_LENGTH_FIELD_BYTES, HEADER_LENGTH_FIELD_BYTES + headerLength);
+  const body = frame.length > HEADER_LENGTH_FIELD_BYTES + headerLength ? frame.subarray(HEADER_LENGTH_FIELD_BYTES + headerLength) : undefined;
+  if (serializeType === SerializeType.JSON) return decodeJsonHeader(header, body);
+  if (serializeType === SerializeType.ROCKETMQ) return decodeBinaryHeader(header, body);
+  throw new FrameError(`unknown serialize type ${serializeType}`);
+}
+
+/**
+ * Encodes a command as [length + header, body?]: the body goes to the socket as its own buffer
+ * so a large pull response is not copied once more.
+ */
+export function encodeFrame(command: RemotingCommand, serializeType: SerializeType = SerializeType.JSON): Buffer[] {
+  const header = serializeType === SerializeType.JSON ? encodeJsonHeader(command) : encodeBinaryHeader(command);
+  const bodyLength = command.body?.length ?? 0;
+  const length = HEADER_LENGTH_FIELD_BYTES + header.length + bodyLength;
+  if (length + LENGTH_FIELD_BYTES > FRAME_BYTES_MAX) throw new FrameError(`frame of ${length + LENGTH_FIELD_BYTES} bytes is over ${FRAME_BYTES_MAX}`);
+  const head = Buffer.allocUnsafe(LENGTH_FIELD_BYTES + HEADER_LENGTH_FIELD_BYTES + header.length);
+  head.writeInt32BE(length, 0);
+  head.writeUInt32BE(((serializeType << 24) | header.length) >>> 0, 4);
+  header.copy(head, 8);
+  return command.body && bodyLength > 0 ? [head, command.body] : [head];
+}
+
+/** Encodes a command into one buffer (tests, fixtures). */
+export function encodeFrameBuffer(command: RemotingCommand, serializeType: SerializeType = SerializeType.JSON): Buffer {
+  return Buffer.concat(encodeFrame(command, serializeType));
+}
+
+/**
+ * Splits a byte stream into frames. Whole frames inside a chunk are handed out as views of it;
+ * only a frame split across chunks is copied, once, into a buffer of its exact size.
+ */
+export class FrameDecoder {
+  private readonly lengthBytes = Buffer.alloc(LENGTH_FIELD_BYTES);
+  private lengthFilled = 0;
+  private partial: Buffer | undefined;
+  private partialFilled = 0;
+
+  constructor(private readonly frameBytesMax = FRAME_BYTES_MAX) {}
+
+  /** True when bytes of an unfinished frame are buffered (a truncated frame if the stream ends). */
+  get hasPartialFrame(): boolean {
+    return this.lengthFilled > 0 || this.partial !== undefined;
+  }
+
+  /** Feeds a chunk; calls `onFrame` for each complete frame. Throws FrameError on a bad length. */
+  push(chunk: Buffer, onFrame: (frame: Buffer) => void): void {
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (this.partial) {
+        const count = Math.min(chunk.length - pos, this.partial.length - this.partialFilled);
+        chunk.copy(this.partial, this.partialFilled, pos, pos + count);
+        this.partialFilled += count;
+        pos += count;
+        if (this.partialFilled === this.partial.length) {
+          const frame = this.partial;
+          this.partial = undefined;
+          onFrame(frame);
+        }
+        continue;
+      }
+      let length: number;
+      if (this.lengthFilled === 0 && chunk.length - pos >= LENGTH_FIELD_BYTES) {
+        length = chunk.readUInt32BE(pos);
+        pos += LENGTH_FIELD_BYTES;
+      } else {
+        const count = Math.min(chunk.length - pos, LENGTH_FIELD_BYTES - this.lengthFilled);
+        chunk.copy(this.lengthBytes, this.lengthFilled, pos, pos + count);
+        this.lengthFilled += count;
+        pos += count;
+        if (this.lengthFilled < LENGTH_FIELD_BYTES) return;
+        this.lengthFilled = 0;
+        length = this.lengthBytes.readUInt32BE(0);
+      }
+      this.checkLength(length);
+      if (chunk.length - pos >= length) {
+        onFrame(chunk.subarray(pos, pos + length));
+        pos += length;
+      } else {
+        this.partial = Buffer.allocUnsafe(length);
+        this.partialFilled = 0;
+      }
+    }
+  }
+
+  private checkLength(length: number): void {
+    if (length < HEADER_LENGTH_FIELD_BYTES) throw new FrameError(`frame length ${length} is too small`);
+    if (length + LENGTH_FIELD_BYTES > this.frameBytesMax) {
+      throw new FrameError(`frame length ${length} is over the ${this.frameBytesMax}-byte limit`);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * define.ts: request and response headers declared as data. A header is a set of typed fields
+ * carried as strings in extFields; the TS type is inferred from the declaration, and decoding
+ * checks every field, throwing a HeaderError that names the first one that is wrong (never
+ * skipping it, as Java's reflective decoder does).
+ *
+ * int is a Java int (32-bit); long is a Java long read into a number, which must stay below 2^53.
+ * bool accepts "true" and "false" in any case.
+ */
+import { HeaderError } from '../errors.js';
+import type { ExtFields } from '../command.js';
+
+export interface FieldSpec<T, O extends boolean = boolean> {
+  readonly type: string;
+  readonly isOptional: O;
+  parse(text: string): T | undefined;
+  format(value: T): string;
+}
+
+interface FieldFactory<T> {
+  (): FieldSpec<T, false>;
+  optional(): FieldSpec<T, true>;
+}
+
+function factory<T>(type: string, parse: (text: string) => T | undefined, format: (value: T) => string): FieldFactory<T> {
+  const make = <O extends boolean>(isOptional: O): FieldSpec<T, O> => ({ type, isOptional, parse, format });
+  return Object.assign(() => make(false), { optional: () => make(true) });
+}
+
+const INTEGER = /^-?\d+$/;
+
+function parseInteger(text: string, min: number, max: number): number | undefined {
+  const trimmed = text.trim();
+  if (!INTEGER.test(trimmed)) return undefined;
+  const value = Number(trimmed);
+  return Number.isSafeInteger(value) && value >= min && value <= max ? value : undefined;
+}
+
+export const str = factory<string>('string', (text) => text, (value) => value);
+export const int = factory<number>('int', (text) => parseInteger(text, -(2 ** 31), 2 ** 31 - 1), String);
+export const long = factory<number>('long', (text) => parseInteger(text, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER), String);
+export const bool = factory<boolean>(
+  'boolean',
+  (text) => {
+    const lower = text.trim().toLowerCase();
+    return lower === 'true' ? true : lower === 'false' ? false : undefined;
+  },
+  String,
+);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Fields = Readonly<Record<string, FieldSpec<any>>>;
+
+type ValueOf<S> = S extends FieldSpec<infer T> ? T : never;
+type RequiredKeys<F extends Fields> = { [K in keyof F]: F[K]['isOptional'] extends false ? K : never }[keyof F];
+type OptionalKeys<F extends Fields> = { [K in keyof F]: F[K]['isOptional'] extends true ? K : never }[keyof F];
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+export type HeaderValue<F extends Fields> = Simplify<
+  { [K in RequiredKeys<F>]: ValueOf<F[K]> } & { [K in OptionalKeys<F>]?: ValueOf<F[K]> | undefined }
+>;
+
+export interface HeaderCodec<F extends Fields> {
+  readonly fields: F;
+  /** Wire name of each field (SEND_MESSAGE_V2 uses one-letter names). */
+  readonly wireNames: Readonly<Record<keyof F & string, string>>;
+  decode(extFields: Readonly<ExtFields>): HeaderValue<F>;
+  encode(value: HeaderValue<F>): ExtFields;
+}
+
+export type Infer<C> = C extends HeaderCodec<infer F> ? HeaderValue<F> : never;
+
+/** Declares a header. `wireNames` renames fields on the wire (the same TS type either way). */
+export function header<F extends Fields>(fields: F, wireNames: Partial<Record<keyof F & string, string>> = {}): HeaderCodec<F> {
+  const names = Object.keys(fields) as (keyof F & string)[];
+  const wire = Object.fromEntries(names.map((name) => [name, wireNames[name] ?? name])) as Record<keyof F & string, string>;
+  return {
+    fields,
+    wireNames: wire,
+    decode(extFields) {
+      const value: Record<string, unknown> = {};
+      for (const name of names) {
+        const spec = fields[name] as FieldSpec<unknown>;
+        const text = Object.hasOwn(extFields, wire[name]) ? extFields[wire[name]] : undefined;
+        if (text === undefined) {
+          if (!spec.isOptional) throw new HeaderError(name, `the custom field <${name}> is null`);
+          continue;
+        }
+        const parsed = spec.parse(text);
+        if (parsed === undefined) {
+          throw new HeaderError(name, `the custom field <${name}> is not a valid ${spec.type}: ${JSON.stringify(text)}`);
+        }
+        value[name] = parsed;
+      }
+      return value as HeaderValue<F>;
+    },
+    encode(value) {
+      const extFields: ExtFields = {};
+      for (const name of names) {
+        const field = (value as Record<string, unknown>)[name];
+        if (field === undefined) continue;
+        extFields[wire[name]] = (fields[name] as FieldSpec<unknown>).format(field);
+      }
+      return extFields;
+    },
+  };
+}

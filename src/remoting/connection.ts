@@ -1,0 +1,243 @@
+/**
+ * connection.ts: one TCP connection speaking RocketMQ remoting, used the same way by servers
+ * and clients: either side may send requests (matched to responses by `opaque`) and answer the
+ * other's. Invariants:
+ * - a FrameError closes the connection (the stream cannot be trusted after it); nothing else does;
+ * - at most `pendingRequestsMax` of our requests wait for a response; more are refused at once;
+ * - back-pressure: while the socket's write buffer is over `writeHighWaterBytes`, or more than
+ *   `inFlightRequestsMax` of the peer's requests are being handled, we stop reading from the peer;
+ *   a peer that lets `writeBufferBytesMax` pile up unread is disconnected.
+ */
+import type { Socket } from 'node:net';
+import {
+  createRequestCommand,
+  decodeFrame,
+  describeRequestCode,
+  encodeFrame,
+  FrameDecoder,
+  FrameError,
+  isResponse,
+  RemotingFlag,
+  type ExtFields,
+  type RemotingCommand,
+} from '../protocol/index.js';
+import type { Logger } from '../log/index.js';
+import { RemotingClosedError, RemotingTimeoutError, RemotingTooMuchRequestError } from './errors.js';
+
+const MiB = 1024 * 1024;
+
+export interface ConnectionOptions {
+  readonly logger: Logger;
+  /** Called for every request the peer sends; the answer (if any) goes through `send`. */
+  readonly onRequest: (connection: Connection, request: RemotingCommand) => void;
+  readonly pendingRequestsMax?: number;
+  readonly inFlightRequestsMax?: number;
+  readonly writeHighWaterBytes?: number;
+  readonly writeBufferBytesMax?: number;
+  /** `language` written in our requests. */
+  readonly language?: string;
+  /** `version` written in our requests (an MQVersion ordinal). */
+  readonly version?: number;
+}
+
+export const CONNECTION_DEFAULTS = {
+  pendingRequestsMax: 65536,
+  inFlightRequestsMax: 65536,
+  writeHighWaterBytes: 4 * MiB,
+  writeBufferBytesMax: 64 * MiB,
+} as const;
+
+/** A request before it is sent: the connection fills in opaque, flag, language and version. */
+export interface OutgoingRequest {
+  readonly code: number;
+  readonly extFields?: ExtFields;
+  readonly body?: Buffer | undefined;
+  readonly remark?: string;
+}
+
+interface Pending {
+  readonly resolve: (response: RemotingCommand) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+let nextConnectionId = 1;
+
+export class Connection {
+  readonly id = nextConnectionId++;
+  /** "ip:port" of the peer (IPv4-mapped IPv6 shown as IPv4). */
+  readonly remoteAddress: string;
+  /** "ip:port" of our end. */
+  readonly localAddress: string;
+  private readonly decoder = new FrameDecoder();
+  private readonly pending = new Map<number, Pending>();
+  private readonly closeListeners: ((reason: string) => void)[] = [];
+  private readonly options: Required<Omit<ConnectionOptions, 'language' | 'version'>> & { language: string; version: number };
+  private nextOpaque = 1;
+  private inFlight = 0;
+  private closedReason: string | undefined;
+  private pausedForWrite = false;
+
+  constructor(
+    private readonly socket: Socket,
+    options: ConnectionOptions,
+  ) {
+    this.options = { ...CONNECTION_DEFAULTS, language: 'JAVA', version: 479, ...options };
+    this.remoteAddress = formatEndpoint(socket.remoteAddress, socket.remotePort);
+    this.localAddress = formatEndpoint(socket.localAddress, socket.localPort);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.resumeIfPossible());
+    socket.on('error', (error) => this.close(`socket error: ${error.message}`));
+    socket.on('end', () => {
+      if (this.decoder.hasPartialFrame) this.options.logger.warn({ peer: this.remoteAddress }, 'peer closed in the middle of a frame (truncated frame)');
+      this.close('peer closed the connection');
+    });
+    socket.on('close', () => this.close('socket closed'));
+  }
+
+  get closed(): boolean {
+    return this.closedReason !== undefined;
+  }
+
+  get pendingRequests(): number {
+    return this.pending.size;
+  }
+
+  onClose(listener: (reason: string) => void): void {
+    if (this.closedReason !== undefined) listener(this.closedReason);
+    else this.closeListeners.push(listener);
+  }
+
+  /** Sends a request and waits for its response (any code). Rejects on timeout or close. */
+  invoke(request: OutgoingRequest, timeoutMs: number): Promise<RemotingCommand> {
+    if (this.closedReason !== undefined) return Promise.reject(new RemotingClosedError(this.remoteAddress, this.closedReason));
+    if (this.pending.size >= this.options.pendingRequestsMax) {
+      return Promise.reject(new RemotingTooMuchRequestError(`${this.pending.size} requests already wait on ${this.remoteAddress}`));
+    }
+    const opaque = this.takeOpaque();
+    return new Promise<RemotingCommand>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(opaque);
+        reject(new RemotingTimeoutError(this.remoteAddress, timeoutMs, describeRequestCode(request.code)));
+      }, timeoutMs);
+      this.pending.set(opaque, { resolve, reject, timer });
+      this.send(this.command(request, opaque, 0));
+    });
+  }
+
+  /** Sends a request marked oneway: the peer does not answer. */
+  invokeOneway(request: OutgoingRequest): void {
+    this.send(this.command(request, this.takeOpaque(), RemotingFlag.ONEWAY));
+  }
+
+  /** Writes a command (typically a response). Dropped, with a debug log, if the connection is closed. */
+  send(command: RemotingCommand): void {
+    if (this.closedReason !== undefined) {
+      this.options.logger.debug({ peer: this.remoteAddress, opaque: command.opaque }, 'dropped a command for a closed connection');
+      return;
+    }
+    let parts: Buffer[];
+    try {
+      parts = encodeFrame(command);
+    } catch (error) {
+      // A response too large for a frame is a bug in its producer; the connection itself is fine.
+      this.options.logger.error({ err: error, code: command.code }, 'cannot encode a command');
+      return;
+    }
+    this.socket.cork();
+    let flushed = true;
+    for (const part of parts) flushed = this.socket.write(part);
+    this.socket.uncork();
+    if (!flushed) this.applyWriteBackPressure();
+  }
+
+  /** Called when a request from the peer has been answered (or dropped). */
+  requestDone(): void {
+    this.inFlight--;
+    this.resumeIfPossible();
+  }
+
+  close(reason = 'closed locally'): void {
+    if (this.closedReason !== undefined) return;
+    this.closedReason = reason;
+    this.socket.destroy();
+    for (const [opaque, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new RemotingClosedError(this.remoteAddress, reason));
+      this.pending.delete(opaque);
+    }
+    for (const listener of this.closeListeners.splice(0)) listener(reason);
+  }
+
+  private command(request: OutgoingRequest, opaque: number, flag: number): RemotingCommand {
+    return createRequestCommand(request.code, {
+      opaque,
+      flag,
+      language: this.options.language,
+      version: this.options.version,
+      extFields: request.extFields ?? {},
+      body: request.body,
+      remark: request.remark,
+    });
+  }
+
+  private takeOpaque(): number {
+    const opaque = this.nextOpaque;
+    this.nextOpaque = this.nextOpaque >= 0x7fffffff ? 1 : this.nextOpaque + 1;
+    return opaque;
+  }
+
+  private onData(chunk: Buffer): void {
+    try {
+      this.decoder.push(chunk, (frame) => this.onFrame(frame));
+    } catch (error) {
+      if (!(error instanceof FrameError)) throw error;
+      this.options.logger.warn({ peer: this.remoteAddress, reason: error.message }, 'closing connection: bad frame');
+      this.close(`bad frame: ${error.message}`);
+    }
+  }
+
+  private onFrame(frame: Buffer): void {
+    if (this.closedReason !== undefined) return;
+    const command = decodeFrame(frame);
+    if (isResponse(command)) {
+      const pending = this.pending.get(command.opaque);
+      if (pending === undefined) {
+        this.options.logger.debug({ peer: this.remoteAddress, opaque: command.opaque }, 'response for no waiting request');
+        return;
+      }
+      this.pending.delete(command.opaque);
+      clearTimeout(pending.timer);
+      pending.resolve(command);
+      return;
+    }
+    this.inFlight++;
+    if (this.inFlight >= this.options.inFlightRequestsMax) this.socket.pause();
+    this.options.onRequest(this, command);
+  }
+
+  private applyWriteBackPressure(): void {
+    if (this.socket.writableLength > this.options.writeBufferBytesMax) {
+      this.options.logger.warn({ peer: this.remoteAddress, buffered: this.socket.writableLength }, 'closing connection: peer does not read');
+      this.close('peer does not read its responses');
+      return;
+    }
+    if (this.socket.writableLength > this.options.writeHighWaterBytes && !this.pausedForWrite) {
+      this.pausedForWrite = true;
+      this.socket.pause();
+    }
+  }
+
+  private resumeIfPossible(): void {
+    if (this.closedReason !== undefined) return;
+    if (this.pausedForWrite && this.socket.writableLength <= this.options.writeHighWaterBytes) this.pausedForWrite = false;
+    if (!this.pausedForWrite && this.inFlight < this.options.inFlightRequestsMax && this.socket.isPaused()) this.socket.resume();
+  }
+}
+
+/** "ip:port", with IPv4-mapped IPv6 addresses written as IPv4. */
+export function formatEndpoint(address: string | undefined, port: number | undefined): string {
+  const host = address?.startsWith('::ffff:') ? address.slice(7) : (address ?? 'unknown');
+  return host.includes(':') ? `[${host}]:${port ?? 0}` : `${host}:${port ?? 0}`;
+}

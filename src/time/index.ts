@@ -1,0 +1,2 @@
+/** time/: clocks. */
+export * from './clock.js';
