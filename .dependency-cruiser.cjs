@@ -70,6 +70,6 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
-    exclude: { path: '^dist/' },
+    exclude: { path: '^dist' },
   },
 };

@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'bin/', '*.cjs'] },
+  { ignores: ['dist/', 'dist-*/', 'node_modules/', 'bin/', '*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
