@@ -211,7 +211,8 @@ function decodeFields(buffer: Buffer, at: number, size: number, magic: number, c
   const body = buffer.subarray(pos, (pos += bodyLength));
   const topicLength = magic === MESSAGE_MAGIC_CODE_V1 ? buffer.readUInt8(pos) : buffer.readInt16BE(pos);
   pos += magic === MESSAGE_MAGIC_CODE_V1 ? 1 : 2;
-  if (pos + topicLength > end) return { kind: 'CORRUPT', reason: `topic length ${topicLength}` };
+  // A V2 topic length is a signed short: a negative one would read backwards.
+  if (topicLength < 0 || pos + topicLength > end) return { kind: 'CORRUPT', reason: `topic length ${topicLength}` };
   const topic = buffer.toString('utf8', pos, (pos += topicLength));
   const propertiesLength = buffer.readInt16BE(pos);
   pos += 2;
