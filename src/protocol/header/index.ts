@@ -11,3 +11,5 @@ export * from './register-broker.js';
 export * from './namesrv-topic.js';
 export * from './kv-config.js';
 export * from './write-perm.js';
+export * from './broker-heartbeat.js';
+export * from './register-topic.js';
