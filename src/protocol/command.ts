@@ -104,8 +104,11 @@ function headerInt(header: Record<string, unknown>, name: string, required: bool
     if (required) throw new FrameError(`header has no ${name}`);
     return 0;
   }
-  const number = typeof value === 'string' ? Number(value) : value;
-  if (typeof number !== 'number' || !Number.isInteger(number)) throw new FrameError(`header ${name} is not an integer`);
+  const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+  // Every header number is a Java int: fastjson refuses anything else, and so do we.
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < -(2 ** 31) || number > 2 ** 31 - 1) {
+    throw new FrameError(`header ${name} is not an int32: ${JSON.stringify(value)}`);
+  }
   return number;
 }
 

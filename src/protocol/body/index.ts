@@ -6,3 +6,4 @@ export * from './register-broker.js';
 export * from './topic-route.js';
 export * from './simple.js';
 export * from './heartbeat.js';
+export * from './subscription-group.js';

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { HeaderError } from '../errors.js';
+import { bool, header, int, long, str } from './define.js';
+import { SendMessageRequestHeader, SendMessageRequestHeaderV2 } from './send-message.js';
+import { PullMessageRequestHeader } from './pull-message.js';
+
+const Sample = header({
+  name: str(),
+  count: int(),
+  offset: long(),
+  enabled: bool(),
+  note: str.optional(),
+  limit: int.optional(),
+  flagged: bool.optional(),
+});
+
+const GOOD = { name: 'n', count: '3', offset: '1700000000123', enabled: 'true' };
+
+function assertHeaderError(fields: Record<string, string>, field: string, message: RegExp): void {
+  assert.throws(
+    () => Sample.decode(fields),
+    (error: unknown) => error instanceof HeaderError && error.field === field && message.test(error.message),
+    JSON.stringify(fields),
+  );
+}
+
+test('header - decode types every field and leaves absent optional fields out', () => {
+  const value = Sample.decode(GOOD);
+  assert.deepEqual(value, { name: 'n', count: 3, offset: 1700000000123, enabled: true });
+  assert.equal(Object.hasOwn(value, 'note'), false);
+  assert.deepEqual(Sample.decode({ ...GOOD, note: '', limit: '-1', flagged: 'FALSE' }), {
+    name: 'n',
+    count: 3,
+    offset: 1700000000123,
+    enabled: true,
+    note: '',
+    limit: -1,
+    flagged: false,
+  });
+});
+
+test('header - a missing required field is a HeaderError naming it', () => {
+  for (const name of ['name', 'count', 'offset', 'enabled']) {
+    const fields: Record<string, string> = { ...GOOD };
+    delete fields[name];
+    assertHeaderError(fields, name, new RegExp(`the custom field <${name}> is null`));
+  }
+  // Inherited properties are not fields.
+  const Proto = header({ toString: str() });
+  assert.throws(() => Proto.decode({}), HeaderError);
+});
+
+test('header - bad int values are HeaderErrors naming the field', () => {
+  for (const bad of ['', 'abc', '1.5', '1e3', '0x10', '2147483648', '-2147483649', '3 4']) {
+    assertHeaderError({ ...GOOD, count: bad }, 'count', /<count> is not a valid int/);
+  }
+  assert.equal(Sample.decode({ ...GOOD, count: '2147483647' }).count, 2147483647);
+  assert.equal(Sample.decode({ ...GOOD, count: '-2147483648' }).count, -2147483648);
+});
+
+test('header - bad long values are HeaderErrors naming the field', () => {
+  for (const bad of ['', 'x', '1.0', '9007199254740992', '9223372036854775807', '-9007199254740992']) {
+    assertHeaderError({ ...GOOD, offset: bad }, 'offset', /<offset> is not a valid long/);
+  }
+  assert.equal(Sample.decode({ ...GOOD, offset: '9007199254740991' }).offset, Number.MAX_SAFE_INTEGER);
+  assert.equal(Sample.decode({ ...GOOD, offset: '-1' }).offset, -1);
+});
+
+test('header - bad boolean values are HeaderErrors naming the field', () => {
+  for (const bad of ['', '1', '0', 'yes', 'truee']) {
+    assertHeaderError({ ...GOOD, enabled: bad }, 'enabled', /<enabled> is not a valid boolean/);
+  }
+  assert.equal(Sample.decode({ ...GOOD, enabled: 'True' }).enabled, true);
+  assertHeaderError({ ...GOOD, flagged: 'nope' }, 'flagged', /<flagged> is not a valid boolean: "nope"/);
+});
+
+test('header - encode writes strings, skips undefined optional fields, and decodes back', () => {
+  const value = { name: 'n', count: -3, offset: 1700000000123, enabled: false, limit: 0, note: undefined };
+  const extFields = Sample.encode(value);
+  assert.deepEqual(extFields, { name: 'n', count: '-3', offset: '1700000000123', enabled: 'false', limit: '0' });
+  assert.deepEqual(Sample.decode(extFields), { name: 'n', count: -3, offset: 1700000000123, enabled: false, limit: 0 });
+});
+
+test('header - SEND_MESSAGE (10) uses long names and SEND_MESSAGE_V2 (310) one-letter names for the same fields', () => {
+  const value = {
+    producerGroup: 'PID',
+    topic: 'T',
+    defaultTopic: 'TBW102',
+    defaultTopicQueueNums: 4,
+    queueId: 1,
+    sysFlag: 0,
+    bornTimestamp: 1700000000123,
+    flag: 0,
+    properties: 'TAGS\u0001a\u0002',
+    reconsumeTimes: 0,
+    unitMode: false,
+    maxReconsumeTimes: 16,
+    batch: true,
+    brokerName: 'broker-a',
+  };
+  const v1 = SendMessageRequestHeader.encode(value);
+  const v2 = SendMessageRequestHeaderV2.encode(value);
+  assert.deepEqual(v2, {
+    a: 'PID', b: 'T', c: 'TBW102', d: '4', e: '1', f: '0', g: '1700000000123', h: '0',
+    i: 'TAGS\u0001a\u0002', j: '0', k: 'false', l: '16', m: 'true', n: 'broker-a',
+  });
+  assert.equal(v1['producerGroup'], 'PID');
+  assert.equal(v1['maxReconsumeTimes'], '16');
+  assert.deepEqual(Object.keys(v1), Object.keys(value));
+  assert.deepEqual(SendMessageRequestHeader.decode(v1), value);
+  assert.deepEqual(SendMessageRequestHeaderV2.decode(v2), value);
+  // The V2 declaration does not read long names, and the V1 one does not read letters.
+  assert.throws(() => SendMessageRequestHeaderV2.decode(v1), (error: unknown) => error instanceof HeaderError && error.field === 'producerGroup');
+  assert.throws(() => SendMessageRequestHeader.decode(v2), (error: unknown) => error instanceof HeaderError && error.field === 'producerGroup');
+  // A bad V2 value names the field.
+  assert.throws(
+    () => SendMessageRequestHeaderV2.decode({ ...v2, e: 'x' }),
+    (error: unknown) => error instanceof HeaderError && error.field === 'queueId' && /queueId/.test(error.message),
+  );
+  assert.equal(SendMessageRequestHeaderV2.wireNames.queueId, 'e');
+  assert.equal(SendMessageRequestHeader.wireNames.queueId, 'queueId');
+});
+
+test('header - PULL_MESSAGE as a Java client sends it', () => {
+  const value = PullMessageRequestHeader.decode({
+    consumerGroup: 'GID',
+    topic: 'T',
+    queueId: '0',
+    queueOffset: '10',
+    maxMsgNums: '32',
+    sysFlag: '6',
+    commitOffset: '0',
+    suspendTimeoutMillis: '15000',
+    subscription: '*',
+    subVersion: '1700000000000',
+    expressionType: 'TAG',
+  });
+  assert.equal(value.queueOffset, 10);
+  assert.equal(value.subscription, '*');
+  assert.equal(value.maxMsgBytes, undefined);
+});
