@@ -19,7 +19,6 @@
  * connections and decides when to scan.
  */
 import {
-  isWriteable,
   PermName,
   type BrokerData,
   type ClusterInfo,
@@ -30,11 +29,19 @@ import {
 } from '../protocol/index.js';
 import type { Clock } from '../time/index.js';
 import { liveKey, LiveTable, type BrokerIdentity, type LiveBroker } from './live-table.js';
+import {
+  brokerDataSnapshot,
+  MASTER_ID,
+  minId,
+  sameQueueData,
+  withActingMaster,
+  type MutableBrokerData,
+  type MutableQueueData,
+} from './route-data.js';
 
 export type { BrokerIdentity, LiveBroker } from './live-table.js';
 
-/** MixAll.MASTER_ID. */
-export const MASTER_ID = 0;
+export { MASTER_ID } from './route-data.js';
 
 /** Topics of this prefix are never routed through an acting master (TopicValidator.java). */
 const SYNC_BROKER_MEMBER_GROUP_PREFIX = 'rmq_sys_SYNC_BROKER_MEMBER_';
@@ -80,41 +87,6 @@ export interface RouteTableOptions {
   readonly deleteTopicWithBrokerRegistration?: boolean;
   /** NamesrvConfig.supportActingMaster. */
   readonly supportActingMaster?: boolean;
-}
-
-interface MutableBrokerData {
-  readonly cluster: string;
-  readonly brokerName: string;
-  readonly brokerAddrs: Map<number, string>;
-  enableActingMaster: boolean;
-}
-
-type MutableQueueData = { -readonly [K in keyof QueueData]: QueueData[K] };
-
-function sameQueueData(a: QueueData, b: QueueData): boolean {
-  return (
-    a.brokerName === b.brokerName &&
-    a.perm === b.perm &&
-    a.readQueueNums === b.readQueueNums &&
-    a.writeQueueNums === b.writeQueueNums &&
-    a.topicSysFlag === b.topicSysFlag
-  );
-}
-
-function minId(addrs: ReadonlyMap<number, string>): number | undefined {
-  let min: number | undefined;
-  for (const id of addrs.keys()) if (min === undefined || id < min) min = id;
-  return min;
-}
-
-function brokerDataSnapshot(data: MutableBrokerData): BrokerData {
-  const ids = [...data.brokerAddrs.keys()].sort((a, b) => a - b);
-  return {
-    cluster: data.cluster,
-    brokerName: data.brokerName,
-    brokerAddrs: Object.fromEntries(ids.map((id) => [String(id), data.brokerAddrs.get(id) ?? ''])),
-    enableActingMaster: data.enableActingMaster,
-  };
 }
 
 export class RouteTable {
@@ -323,21 +295,7 @@ export class RouteTable {
     if (brokerDatas.length === 0) return undefined;
     const route = { queueDatas, brokerDatas, filterServerTable };
     if (this.options.supportActingMaster !== true || topic.startsWith(SYNC_BROKER_MEMBER_GROUP_PREFIX)) return route;
-    return { ...route, brokerDatas: brokerDatas.map((data) => this.withActingMaster(data, queueDatas)) };
-  }
-
-  /** A master-less acting-master group whose queues are read-only is served by its smallest id as id 0. */
-  private withActingMaster(data: BrokerData, queueDatas: readonly QueueData[]): BrokerData {
-    const ids = Object.keys(data.brokerAddrs).map(Number);
-    if (ids.length === 0 || ids.includes(MASTER_ID) || !data.enableActingMaster) return data;
-    const queueData = queueDatas.find((queue) => queue.brokerName === data.brokerName);
-    if (queueData === undefined || isWriteable(queueData.perm)) return data;
-    const smallest = Math.min(...ids);
-    const brokerAddrs: Record<string, string> = { ...data.brokerAddrs };
-    const actingAddr = brokerAddrs[String(smallest)] ?? '';
-    delete brokerAddrs[String(smallest)];
-    brokerAddrs[String(MASTER_ID)] = actingAddr;
-    return { ...data, brokerAddrs };
+    return { ...route, brokerDatas: brokerDatas.map((data) => withActingMaster(data, queueDatas)) };
   }
 
   /** GET_BROKER_CLUSTER_INFO. */

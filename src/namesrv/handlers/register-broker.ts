@@ -44,6 +44,11 @@ export const registerBroker = defineHandler<NamesrvContext, typeof RegisterBroke
       command.body === undefined || command.body.length === 0
         ? NO_BODY
         : await decodeRegisterBrokerBody(command.body, header.compressed === true);
+    if (connection.closed === true) {
+      // It closed while the body was decoded; registering now would leave a broker no close can remove.
+      ctx.logger.debug({ broker: header.brokerAddr }, 'registerBroker from a closed connection; ignored');
+      return ok();
+    }
     const result = ctx.routes.registerBroker({
       clusterName: header.clusterName,
       brokerAddr: header.brokerAddr,
