@@ -1,0 +1,165 @@
+/**
+ * record-reader.ts: reads records back out of the CommitLog: from the staging buffers while they
+ * are not yet written, else from the segment files. A pull's records (ConsumeQueue spans) are
+ * read with few preads: spans close to each other in one segment are read as one range.
+ *
+ * Invariants: what comes back is a whole record that starts at the asked offset (TOTALSIZE,
+ * magic and PHYSICALOFFSET checked), or undefined; bytes handed out are never a view of a
+ * staging buffer (those are reused). Must not: write, or decode more than the header it checks.
+ */
+import {
+  IPV4_ADDRESS_BYTES,
+  IPV6_ADDRESS_BYTES,
+  MESSAGE_MAGIC_CODE_V1,
+  MESSAGE_MAGIC_CODE_V2,
+  MessageSysFlag,
+  RECORD_FIXED_BYTES,
+  RecordOffset,
+  readLong,
+} from '../../message/index.js';
+import type { SegmentedFile } from '../file/segmented-file.js';
+import type { GroupWriter } from './group-writer.js';
+
+/** Where a record is, as a ConsumeQueue entry says. */
+export interface ReadSpan {
+  readonly offset: number;
+  readonly size: number;
+}
+
+/** What the reader needs of the CommitLog. */
+export interface RecordSource {
+  readonly file: SegmentedFile;
+  readonly writer: GroupWriter;
+  readonly minOffset: number;
+  readonly maxOffset: number;
+  readonly segmentBytes: number;
+}
+
+/** Bytes read first when the record size is not known yet. */
+const FIRST_READ_BYTES = 4096;
+/** Spans at most this far apart are read together (the gap is read and thrown away). */
+const COALESCE_GAP_BYTES = 32 * 1024;
+/** A coalesced read covers at most this many bytes (a single bigger record is read alone). */
+const COALESCE_SPAN_BYTES = 1024 * 1024;
+/** Bytes of a record header that hold STORETIMESTAMP whatever the host lengths. */
+const STORE_TIMESTAMP_HEADER_BYTES = RecordOffset.BORN_HOST + IPV6_ADDRESS_BYTES + 8;
+
+/** Whether `bytes` starts with the header of a `size`-byte record stored at `offset`. */
+function isRecordAt(bytes: Buffer, offset: number, size?: number): boolean {
+  if (bytes.length < RecordOffset.PHYSICAL_OFFSET + 8) return false;
+  const total = bytes.readInt32BE(RecordOffset.TOTAL_SIZE);
+  const magic = bytes.readInt32BE(RecordOffset.MAGIC_CODE);
+  if (magic !== MESSAGE_MAGIC_CODE_V1 && magic !== MESSAGE_MAGIC_CODE_V2) return false;
+  if (total < RECORD_FIXED_BYTES || (size !== undefined && total !== size)) return false;
+  try {
+    return readLong(bytes, RecordOffset.PHYSICAL_OFFSET) === offset;
+  } catch {
+    return false; // An int64 beyond 2^53 is not an offset we wrote.
+  }
+}
+
+/** Where STORETIMESTAMP sits: right after BORNHOST, whose length the sysFlag gives (record.ts table). */
+function storeTimestampAt(sysFlag: number): number {
+  const bornHost = (sysFlag & MessageSysFlag.BORNHOST_V6_FLAG) === 0 ? IPV4_ADDRESS_BYTES : IPV6_ADDRESS_BYTES;
+  return RecordOffset.BORN_HOST + bornHost;
+}
+
+export class RecordReader {
+  constructor(private readonly source: RecordSource) {}
+
+  async readRecord(offset: number): Promise<Buffer | undefined> {
+    const { minOffset, maxOffset } = this.source;
+    if (!Number.isSafeInteger(offset) || offset < minOffset || offset >= maxOffset) return undefined;
+    const staged = this.source.writer.readStaged(offset);
+    if (staged !== undefined) {
+      if (staged.length < 8) return undefined;
+      const size = staged.readInt32BE(0);
+      return size <= staged.length && isRecordAt(staged, offset) ? Buffer.from(staged.subarray(0, size)) : undefined;
+    }
+    const limit = this.readLimit(offset);
+    if (limit < RECORD_FIXED_BYTES) return undefined;
+    const head = Buffer.alloc(Math.min(FIRST_READ_BYTES, limit));
+    const got = await this.source.file.read(offset, head, 0, head.length);
+    if (!isRecordAt(head.subarray(0, got), offset)) return undefined;
+    const size = head.readInt32BE(0);
+    if (size > limit) return undefined;
+    if (size <= got) return head.subarray(0, size);
+    const whole = Buffer.alloc(size);
+    const read = await this.source.file.read(offset, whole, 0, size);
+    return read === size && isRecordAt(whole, offset, size) ? whole : undefined;
+  }
+
+  async readRecords(spans: readonly ReadSpan[]): Promise<(Buffer | undefined)[]> {
+    const out: (Buffer | undefined)[] = new Array<Buffer | undefined>(spans.length).fill(undefined);
+    const written = this.source.writer.writtenOffset;
+    const order = spans.map((_, index) => index).sort((a, b) => (spans[a]?.offset ?? 0) - (spans[b]?.offset ?? 0));
+    let group: number[] = [];
+    const flushGroup = async (): Promise<void> => {
+      if (group.length > 0) await this.readGroup(spans, group, out);
+      group = [];
+    };
+    for (const index of order) {
+      const span = spans[index] as ReadSpan;
+      if (!this.isReadable(span, written)) {
+        out[index] = await this.readRecord(span.offset);
+        continue;
+      }
+      const first = spans[group[0] ?? index] as ReadSpan;
+      const last = spans[group.at(-1) ?? index] as ReadSpan;
+      const joins =
+        group.length > 0 &&
+        span.offset - (last.offset + last.size) <= COALESCE_GAP_BYTES &&
+        span.offset + span.size - first.offset <= COALESCE_SPAN_BYTES &&
+        this.source.file.segmentStart(span.offset) === this.source.file.segmentStart(first.offset);
+      if (!joins) await flushGroup();
+      group.push(index);
+    }
+    await flushGroup();
+    return out;
+  }
+
+  async readStoreTimestamp(offset: number): Promise<number | undefined> {
+    const { minOffset, maxOffset } = this.source;
+    if (!Number.isSafeInteger(offset) || offset < minOffset || offset >= maxOffset) return undefined;
+    let header = this.source.writer.readStaged(offset);
+    if (header === undefined) {
+      const limit = this.readLimit(offset);
+      if (limit < RECORD_FIXED_BYTES) return undefined;
+      header = Buffer.alloc(Math.min(STORE_TIMESTAMP_HEADER_BYTES, limit));
+      header = header.subarray(0, await this.source.file.read(offset, header, 0, header.length));
+    }
+    if (!isRecordAt(header, offset)) return undefined;
+    const at = storeTimestampAt(header.readInt32BE(RecordOffset.SYS_FLAG));
+    return header.length >= at + 8 ? readLong(header, at) : undefined;
+  }
+
+  /** Bytes a record at `offset` can have: to the segment's end, or to what is written. */
+  private readLimit(offset: number): number {
+    const segmentEnd = this.source.file.segmentStart(offset) + this.source.segmentBytes;
+    return Math.min(segmentEnd, this.source.writer.writtenOffset) - offset;
+  }
+
+  private isReadable(span: ReadSpan, written: number): boolean {
+    return (
+      Number.isSafeInteger(span.offset) &&
+      span.size >= RECORD_FIXED_BYTES &&
+      span.offset >= this.source.minOffset &&
+      span.offset + span.size <= written &&
+      span.offset + span.size <= this.source.file.segmentStart(span.offset) + this.source.segmentBytes
+    );
+  }
+
+  private async readGroup(spans: readonly ReadSpan[], group: readonly number[], out: (Buffer | undefined)[]): Promise<void> {
+    const first = spans[group[0] as number] as ReadSpan;
+    const last = spans[group.at(-1) as number] as ReadSpan;
+    const bytes = Buffer.allocUnsafe(last.offset + last.size - first.offset);
+    const got = await this.source.file.read(first.offset, bytes, 0, bytes.length);
+    for (const index of group) {
+      const span = spans[index] as ReadSpan;
+      const from = span.offset - first.offset;
+      if (from + span.size > got) continue;
+      const record = bytes.subarray(from, from + span.size);
+      if (isRecordAt(record, span.offset, span.size)) out[index] = record;
+    }
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * consume-queue.ts: one topic/queueId's ConsumeQueue: the index of its messages in the CommitLog,
+ * entry n (20 bytes, cq-entry.ts) at byte n * 20 of files <consumequeue>/<topic>/<queueId>/<20-digit start>.
+ *
+ * Entries are appended in memory (dispatch) and written to the files later by writePending(), on
+ * the ConsumeQueue flush schedule; sync() fdatasyncs what was written. A small in-memory tail keeps
+ * the newest entries, so consumers that follow the tail never read the files.
+ *
+ * Invariants: minOffset <= tailStart <= writtenOffset <= maxOffset, syncedOffset <= writtenOffset;
+ * entries [tailStart, maxOffset) are in the tail, entries below writtenOffset are in the files;
+ * only written entries ever leave the tail, so the tail grows past its usual size only while
+ * writes lag (the ConsumeQueueStore bounds that). Entries are appended in queue-offset order: an
+ * entry below maxOffset is a re-dispatch and is ignored, one above it is a gap and is refused.
+ * File I/O of one queue is serialized. Must not: read or know the CommitLog.
+ */
+import { decodeCqEntry, encodeCqEntry, isCqEntryValid, CQ_ENTRY_BYTES, type CqEntry } from './cq-entry.js';
+import type { SegmentedFile } from '../file/segmented-file.js';
+import { SerialExecutor } from '../serial-executor.js';
+
+/** An entry with the queue offset it must land at. */
+export interface QueuedCqEntry extends CqEntry {
+  readonly queueOffset: number;
+}
+
+export type AppendOutcome = 'APPENDED' | 'DUPLICATE' | 'GAP';
+
+/** Entries the tail starts with; it doubles up to `tailEntries` before dropping written ones. */
+const TAIL_ENTRIES_INITIAL = 8;
+/** Entries read from the end of the files in one go while loading. */
+const LOAD_PROBE_ENTRIES = 204;
+
+export class ConsumeQueue {
+  private min = 0;
+  private max = 0;
+  private written = 0;
+  private synced = 0;
+  private tailStart = 0;
+  private tail: Buffer = Buffer.alloc(0);
+  private readonly io = new SerialExecutor();
+
+  constructor(
+    readonly topic: string,
+    readonly queueId: number,
+    private readonly file: SegmentedFile,
+    /** Entries the tail keeps in memory when nothing is waiting to be written. */
+    private readonly tailEntries: number,
+  ) {}
+
+  get minOffset(): number {
+    return this.min;
+  }
+
+  /** The next queue offset (one past the last entry). */
+  get maxOffset(): number {
+    return this.max;
+  }
+
+  /** Entries appended but not yet written to the files. */
+  get pendingEntries(): number {
+    return this.max - this.written;
+  }
+
+  /** Bytes written to the files but not yet fdatasync'ed. */
+  get unsyncedBytes(): number {
+    return (this.written - this.synced) * CQ_ENTRY_BYTES;
+  }
+
+  /**
+   * Loads the files, keeping the entries that are valid and point below `safeCommitLogOffset`
+   * (those were synced with the CommitLog, see checkpoint/); drops the rest. Returns how many
+   * entries were dropped.
+   */
+  async load(safeCommitLogOffset: number): Promise<number> {
+    const endBytes = await this.file.load();
+    const first = this.file.firstStart / CQ_ENTRY_BYTES;
+    const fileEntries = endBytes === undefined ? first : Math.floor(endBytes / CQ_ENTRY_BYTES);
+    const keep = await this.findFirstDropped(first, fileEntries, safeCommitLogOffset);
+    if (endBytes !== undefined && keep * CQ_ENTRY_BYTES < endBytes) await this.file.truncate(keep * CQ_ENTRY_BYTES);
+    this.min = first;
+    this.max = keep;
+    this.written = keep;
+    this.synced = keep;
+    this.tailStart = keep;
+    return fileEntries - keep;
+  }
+
+  append(entry: QueuedCqEntry): AppendOutcome {
+    if (entry.queueOffset < this.max) return 'DUPLICATE';
+    if (entry.queueOffset > this.max) return 'GAP';
+    const count = this.max - this.tailStart;
+    if ((count + 1) * CQ_ENTRY_BYTES > this.tail.length) this.makeRoom(count);
+    encodeCqEntry(entry, this.tail, (this.max - this.tailStart) * CQ_ENTRY_BYTES);
+    this.max += 1;
+    return 'APPENDED';
+  }
+
+  /**
+   * Entries [from, from + count) clipped to the queue, as consecutive 20-byte entries. Fewer
+   * come back only when the files end early (removed meanwhile): always a prefix.
+   */
+  async read(from: number, count: number): Promise<Buffer> {
+    const start = Math.max(from, this.min);
+    const end = Math.min(from + count, this.max);
+    if (start !== from || end <= start) return Buffer.alloc(0);
+    const out = Buffer.allocUnsafe((end - start) * CQ_ENTRY_BYTES);
+    const memoryFrom = Math.max(start, this.tailStart);
+    if (memoryFrom < end) {
+      this.tail.copy(out, (memoryFrom - start) * CQ_ENTRY_BYTES, (memoryFrom - this.tailStart) * CQ_ENTRY_BYTES, (end - this.tailStart) * CQ_ENTRY_BYTES);
+    }
+    if (start < memoryFrom) {
+      const wanted = (memoryFrom - start) * CQ_ENTRY_BYTES;
+      const got = await this.file.read(start * CQ_ENTRY_BYTES, out, 0, wanted);
+      if (got < wanted) return out.subarray(0, got - (got % CQ_ENTRY_BYTES));
+    }
+    return out;
+  }
+
+  /** The entry at `queueOffset`, or undefined outside [minOffset, maxOffset) or when unreadable. */
+  async entryAt(queueOffset: number): Promise<CqEntry | undefined> {
+    const bytes = await this.read(queueOffset, 1);
+    return bytes.length === CQ_ENTRY_BYTES ? decodeCqEntry(bytes, 0) : undefined;
+  }
+
+  /** Writes the entries appended so far to the files. */
+  writePending(): Promise<void> {
+    return this.io.run(async () => {
+      const from = this.written;
+      const to = this.max;
+      if (to <= from) return;
+      const bytes = Buffer.from(this.tail.subarray((from - this.tailStart) * CQ_ENTRY_BYTES, (to - this.tailStart) * CQ_ENTRY_BYTES));
+      await this.file.write(from * CQ_ENTRY_BYTES, bytes, 0, bytes.length);
+      this.written = Math.max(this.written, to);
+      this.shrinkTail();
+    });
+  }
+
+  /** fdatasyncs what writePending wrote. */
+  sync(): Promise<void> {
+    return this.io.run(async () => {
+      const target = this.written;
+      await this.file.sync(this.synced * CQ_ENTRY_BYTES, target * CQ_ENTRY_BYTES);
+      this.synced = Math.max(this.synced, target);
+    });
+  }
+
+  /** Drops every entry at or after `queueOffset` (recovery only: nothing else may run). */
+  truncate(queueOffset: number): Promise<void> {
+    return this.io.run(async () => {
+      if (queueOffset >= this.max) return;
+      const keep = Math.max(queueOffset, this.min);
+      if (keep < this.written) await this.file.truncate(keep * CQ_ENTRY_BYTES);
+      this.max = keep;
+      this.written = Math.min(this.written, keep);
+      this.synced = Math.min(this.synced, keep);
+      if (keep < this.tailStart) this.tailStart = keep;
+    });
+  }
+
+  /** Removes the files (DELETE_TOPIC); the queue must not be used afterwards. */
+  remove(): Promise<void> {
+    return this.io.run(() => this.file.removeAll());
+  }
+
+  /**
+   * The first queue offset in [low, high) whose entry is invalid or points at or past
+   * `limit`; high when there is none. Entries point forward in the CommitLog as the queue offset
+   * grows, so the kept entries are a prefix: probe the end, then search by halves.
+   */
+  private async findFirstDropped(low: number, high: number, limit: number): Promise<number> {
+    if (high <= low) return low;
+    const kept = (entry: CqEntry): boolean => isCqEntryValid(entry) && entry.commitLogOffset < limit;
+    const probeFrom = Math.max(low, high - LOAD_PROBE_ENTRIES);
+    const probe = Buffer.alloc((high - probeFrom) * CQ_ENTRY_BYTES);
+    const got = await this.file.read(probeFrom * CQ_ENTRY_BYTES, probe, 0, probe.length);
+    const probed = Math.floor(got / CQ_ENTRY_BYTES);
+    if (probed > 0 && kept(decodeCqEntry(probe, 0))) {
+      for (let index = 1; index < probed; index++) {
+        if (!kept(decodeCqEntry(probe, index * CQ_ENTRY_BYTES))) return probeFrom + index;
+      }
+      return probeFrom + probed;
+    }
+    let first = low;
+    let last = probeFrom;
+    const one = Buffer.alloc(CQ_ENTRY_BYTES);
+    while (first < last) {
+      const middle = Math.floor((first + last) / 2);
+      const read = await this.file.read(middle * CQ_ENTRY_BYTES, one, 0, CQ_ENTRY_BYTES);
+      if (read === CQ_ENTRY_BYTES && kept(decodeCqEntry(one, 0))) first = middle + 1;
+      else last = middle;
+    }
+    return first;
+  }
+
+  private makeRoom(count: number): void {
+    const droppable = this.written - this.tailStart;
+    if (count >= this.tailEntries && droppable > 0) {
+      const drop = Math.min(droppable, Math.max(1, count - Math.floor(this.tailEntries / 2)));
+      this.tail.copyWithin(0, drop * CQ_ENTRY_BYTES, count * CQ_ENTRY_BYTES);
+      this.tailStart += drop;
+      return;
+    }
+    const grown = Buffer.alloc(Math.max(TAIL_ENTRIES_INITIAL, count * 2) * CQ_ENTRY_BYTES);
+    this.tail.copy(grown, 0, 0, count * CQ_ENTRY_BYTES);
+    this.tail = grown;
+  }
+
+  /** After a write, gives back a tail that grew while writes lagged. */
+  private shrinkTail(): void {
+    if (this.tail.length <= this.tailEntries * CQ_ENTRY_BYTES) return;
+    const count = this.max - this.tailStart;
+    const keepFrom = Math.max(this.tailStart, Math.min(this.written, this.max - Math.floor(this.tailEntries / 2)));
+    const keep = this.max - keepFrom;
+    if (keep > this.tailEntries) return;
+    const smaller = Buffer.alloc(this.tailEntries * CQ_ENTRY_BYTES);
+    this.tail.copy(smaller, 0, (keepFrom - this.tailStart) * CQ_ENTRY_BYTES, count * CQ_ENTRY_BYTES);
+    this.tail = smaller;
+    this.tailStart = keepFrom;
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * segmented-file.ts: one logical byte sequence kept as fixed-size segment files in one folder,
+ * each named by its 20-digit zero-padded start offset (00000000000000000000,
+ * 00000000001073741824, ...), as RocketMQ's MappedFileQueue names CommitLog and ConsumeQueue files.
+ * Used by the CommitLog and by every ConsumeQueue.
+ *
+ * Invariants: segments are contiguous from the first one on (start = first + k * segmentBytes);
+ * no segment file is longer than segmentBytes; reads and writes never cross into a file the
+ * offset does not belong to. Files are not preallocated: a segment's file size is how far it
+ * was written. Must not: interpret the bytes; decide what is valid data (callers do).
+ */
+import { join } from 'node:path';
+import type { FilePool } from './file-pool.js';
+
+export const SEGMENT_NAME_DIGITS = 20;
+
+export function segmentName(startOffset: number): string {
+  return String(startOffset).padStart(SEGMENT_NAME_DIGITS, '0');
+}
+
+/** The start offset a segment file name stands for, or undefined when it is not one. */
+export function parseSegmentName(name: string): number | undefined {
+  if (name.length !== SEGMENT_NAME_DIGITS || !/^\d+$/.test(name)) return undefined;
+  const value = Number(name);
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
+export class SegmentLayoutError extends Error {
+  override name = 'SegmentLayoutError';
+}
+
+export class SegmentedFile {
+  /** Start offsets of the segment files, ascending. */
+  private starts: number[] = [];
+  private dirDirty = false;
+
+  constructor(
+    private readonly pool: FilePool,
+    readonly dir: string,
+    readonly segmentBytes: number,
+  ) {}
+
+  /** The start offset of the segment holding `offset`. */
+  segmentStart(offset: number): number {
+    return offset - (offset % this.segmentBytes);
+  }
+
+  /** Start of the first segment file (0 when there is none). */
+  get firstStart(): number {
+    return this.starts[0] ?? 0;
+  }
+
+  /** Start of the last segment file, if any. */
+  get lastStart(): number | undefined {
+    return this.starts.at(-1);
+  }
+
+  get segmentStarts(): readonly number[] {
+    return this.starts;
+  }
+
+  /**
+   * Lists the folder and checks the layout; returns the end of the data (last start + its file
+   * size), or undefined when there is no segment. Throws SegmentLayoutError on a gap, a stray
+   * offset or an oversized file: the caller must not guess what such a folder means.
+   */
+  async load(): Promise<number | undefined> {
+    const names = await this.pool.fs.list(this.dir);
+    const starts = names.map(parseSegmentName).filter((start): start is number => start !== undefined);
+    starts.sort((a, b) => a - b);
+    for (const [index, start] of starts.entries()) {
+      if (start % this.segmentBytes !== 0) {
+        throw new SegmentLayoutError(`${join(this.dir, segmentName(start))} does not start at a multiple of ${this.segmentBytes}`);
+      }
+      const previous = starts[index - 1];
+      if (previous !== undefined && start !== previous + this.segmentBytes) {
+        throw new SegmentLayoutError(`${this.dir}: segment ${segmentName(previous + this.segmentBytes)} is missing`);
+      }
+    }
+    this.starts = starts;
+    const last = starts.at(-1);
+    if (last === undefined) return undefined;
+    return last + (await this.fileSize(last));
+  }
+
+  /** Bytes in the file of the segment starting at `start` (0 when it has none). */
+  async fileSize(start: number): Promise<number> {
+    if (!this.has(start)) return 0;
+    const size = await this.pool.use(this.pathOf(start), (file) => file.size());
+    if (size > this.segmentBytes) {
+      throw new SegmentLayoutError(`${this.pathOf(start)} is ${size} bytes, over the segment size ${this.segmentBytes}`);
+    }
+    return size;
+  }
+
+  pathOf(start: number): string {
+    return join(this.dir, segmentName(start));
+  }
+
+  /** Writes source[sourceOffset, +length) at `position`, creating segment files as needed. */
+  async write(position: number, source: Buffer, sourceOffset: number, length: number): Promise<void> {
+    let done = 0;
+    while (done < length) {
+      const at = position + done;
+      const start = this.segmentStart(at);
+      const chunk = Math.min(length - done, start + this.segmentBytes - at);
+      await this.ensureSegment(start);
+      await this.pool.use(this.pathOf(start), (file) => file.writeAt(source, sourceOffset + done, chunk, at - start));
+      done += chunk;
+    }
+  }
+
+  /** Reads up to `length` bytes at `position`; returns how many; stops at the first short segment. */
+  async read(position: number, target: Buffer, targetOffset: number, length: number): Promise<number> {
+    let done = 0;
+    while (done < length) {
+      const at = position + done;
+      const start = this.segmentStart(at);
+      if (!this.has(start)) break;
+      const chunk = Math.min(length - done, start + this.segmentBytes - at);
+      const read = await this.pool.use(this.pathOf(start), (file) => file.readAt(target, targetOffset + done, chunk, at - start));
+      done += read;
+      if (read < chunk) break;
+    }
+    return done;
+  }
+
+  /** fdatasyncs every segment holding bytes of [from, to), and the folder when files were created. */
+  async sync(from: number, to: number): Promise<void> {
+    if (this.dirDirty) {
+      this.dirDirty = false;
+      await this.pool.fs.syncDir(this.dir);
+    }
+    if (to <= from) return;
+    for (let start = this.segmentStart(from); start < to; start += this.segmentBytes) {
+      if (this.has(start)) await this.pool.use(this.pathOf(start), (file) => file.datasync());
+    }
+  }
+
+  /** Drops every byte at or after `offset`: truncates its segment, removes the later ones. */
+  async truncate(offset: number): Promise<void> {
+    const keep = this.segmentStart(offset);
+    for (const start of this.starts.filter((candidate) => candidate > keep || (candidate === keep && offset === keep))) {
+      await this.pool.forget(this.pathOf(start));
+      await this.pool.fs.remove(this.pathOf(start));
+    }
+    this.starts = this.starts.filter((start) => start < keep || (start === keep && offset > keep));
+    if (this.has(keep)) await this.pool.use(this.pathOf(keep), (file) => file.truncate(offset - keep));
+    this.dirDirty = true;
+  }
+
+  /** Creates the (empty) file of the segment holding `offset` when it has none yet. */
+  async ensureFile(offset: number): Promise<void> {
+    const start = this.segmentStart(offset);
+    if (this.has(start)) return;
+    await this.ensureSegment(start);
+    await this.pool.use(this.pathOf(start), async () => undefined);
+  }
+
+  /** Closes and removes every segment file and the folder. */
+  async removeAll(): Promise<void> {
+    for (const start of this.starts) await this.pool.forget(this.pathOf(start));
+    this.starts = [];
+    await this.pool.fs.removeTree(this.dir);
+  }
+
+  /** Whether a segment file starts at `start` (segments are contiguous, so this is arithmetic). */
+  private has(start: number): boolean {
+    const first = this.starts[0];
+    if (first === undefined || start < first || (start - first) % this.segmentBytes !== 0) return false;
+    return (start - first) / this.segmentBytes < this.starts.length;
+  }
+
+  private async ensureSegment(start: number): Promise<void> {
+    if (this.has(start)) return;
+    const last = this.starts.at(-1);
+    if (last !== undefined && start !== last + this.segmentBytes) {
+      throw new SegmentLayoutError(`${this.dir}: writing segment ${segmentName(start)} after ${segmentName(last)}`);
+    }
+    this.starts.push(start);
+    this.dirDirty = true;
+    if (last === undefined) await this.pool.fs.ensureDir(this.dir);
+  }
+}
