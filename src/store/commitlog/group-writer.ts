@@ -158,7 +158,6 @@ export class GroupWriter {
     await this.options.onWritten(batch.dispatches);
     if (this.options.flushDiskType === 'SYNC_FLUSH') {
       const timer = setTimeout(() => this.settleAll(batch, 'FLUSH_DISK_TIMEOUT'), this.options.syncFlushTimeoutMs);
-      timer.unref();
       try {
         await this.syncWritten();
       } finally {

@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { BLANK_MAGIC_CODE, createOffsetMessageId, decodeRecord, encodeSocketAddress, measureRecord } from '../../message/index.js';
+import type { StoreConfig } from '../config.js';
+import type { AppendedMessage, PutMessageResult } from '../message-store.js';
+import { putRequest, smallConfig, startStore, STORE_HOST, withTempDir, type StoreUnderTest } from '../testing/fixture.js';
+
+async function withStore(overrides: Partial<StoreConfig>, run: (under: StoreUnderTest, root: string) => Promise<void>): Promise<void> {
+  await withTempDir(async (root) => {
+    const under = await startStore(smallConfig(root, overrides));
+    try {
+      await run(under, root);
+    } finally {
+      under.fs.writeGate.open();
+      under.fs.syncGate.open();
+      await under.store.shutdown();
+    }
+  });
+}
+
+function stored(result: PutMessageResult): readonly AppendedMessage[] {
+  assert.equal(result.status, 'PUT_OK', JSON.stringify(result));
+  assert.ok('messages' in result);
+  return result.messages;
+}
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+test('commit-log - rolls to a new segment with a blank tail', async () => {
+  await withStore({}, async ({ store }, root) => {
+    const request = putRequest('TopicTest', 0, 'x'.repeat(500), 'TagA');
+    const size = measureRecord(request).size;
+    const perSegment = Math.floor((4096 - 8) / size);
+    const appended: AppendedMessage[] = [];
+    for (let index = 0; index <= perSegment; index++) appended.push(...stored(await store.putMessage(request)));
+    const first = appended[0];
+    const rolled = appended[perSegment];
+    assert.equal(first?.commitLogOffset, 0);
+    assert.equal(rolled?.commitLogOffset, 4096, 'the record that does not fit starts the next segment');
+    assert.equal(rolled.queueOffset, perSegment);
+    assert.equal(store.maxPhyOffset, 4096 + size);
+
+    const dir = join(root, 'commitlog');
+    assert.deepEqual((await readdir(dir)).sort(), ['00000000000000000000', '00000000000000004096']);
+    const blankAt = perSegment * size;
+    const file = await open(join(dir, '00000000000000000000'));
+    const blank = Buffer.alloc(8);
+    await file.read(blank, 0, 8, blankAt);
+    await file.close();
+    assert.equal(blank.readInt32BE(0), 4096 - blankAt, 'TOTALSIZE is the rest of the segment');
+    assert.equal(blank.readInt32BE(4), BLANK_MAGIC_CODE);
+    assert.equal((await stat(join(dir, '00000000000000000000'))).size, blankAt + 8);
+
+    for (const message of appended) {
+      const record = await store.lookMessageByOffset(message.commitLogOffset);
+      assert.equal(record?.queueOffset, message.queueOffset);
+      assert.equal(record?.body.toString(), 'x'.repeat(500));
+      assert.equal(record?.storeTimestamp, message.storeTimestamp);
+      assert.equal(message.msgId, createOffsetMessageId(STORE_HOST, message.commitLogOffset));
+    }
+    assert.equal(await store.lookMessageByOffset(blankAt), undefined, 'a blank record is no message');
+    assert.equal(await store.lookMessageByOffset(1), undefined, 'no record starts mid-record');
+  });
+});
+
+test('commit-log - refuses what cannot be stored, and stores nothing', async () => {
+  await withStore({}, async ({ store }) => {
+    const big = await store.putMessage(putRequest('TopicTest', 0, 'y'.repeat(3000)));
+    assert.equal(big.status, 'MESSAGE_ILLEGAL');
+    const properties = { ...putRequest('TopicTest', 0, 'z'), properties: 'K\u0001' + 'v'.repeat(32767) + '\u0002' };
+    assert.equal((await store.putMessage(properties)).status, 'PROPERTIES_SIZE_EXCEEDED');
+    const v6Born = { ...putRequest('TopicTest', 0, 'z'), bornHost: encodeSocketAddress('::1', 1) };
+    assert.equal((await store.putMessage(v6Born)).status, 'MESSAGE_ILLEGAL', 'bornHost must match the sysFlag');
+    assert.equal((await store.putMessages([])).status, 'MESSAGE_ILLEGAL');
+    assert.equal(store.maxPhyOffset, 0);
+    assert.equal(store.getMaxOffsetInQueue('TopicTest', 0), 0);
+  });
+});
+
+test('commit-log - a batch gets consecutive records and queue offsets, all or nothing', async () => {
+  await withStore({}, async ({ store }) => {
+    stored(await store.putMessage(putRequest('TopicTest', 1, 'first')));
+    const batch = Array.from({ length: 5 }, (_, index) => putRequest('TopicTest', 1, `batch-${index}`, 'TagB'));
+    const messages = stored(await store.putMessages(batch));
+    assert.deepEqual(messages.map((message) => message.queueOffset), [1, 2, 3, 4, 5]);
+    for (let index = 1; index < messages.length; index++) {
+      const previous = messages[index - 1] as AppendedMessage;
+      assert.equal(messages[index]?.commitLogOffset, previous.commitLogOffset + previous.size);
+    }
+    const before = store.maxPhyOffset;
+    const bad = [...batch, putRequest('TopicTest', 1, 'q'.repeat(3000))];
+    assert.equal((await store.putMessages(bad)).status, 'MESSAGE_ILLEGAL');
+    assert.equal(store.maxPhyOffset, before);
+    assert.equal(store.getMaxOffsetInQueue('TopicTest', 1), 6);
+    // A batch that does not fit the rest of the segment moves to the next one whole.
+    const wide = Array.from({ length: 4 }, () => putRequest('TopicTest', 1, 'w'.repeat(800)));
+    const moved = stored(await store.putMessages(wide));
+    assert.equal(moved[0]?.commitLogOffset, 4096);
+    assert.deepEqual(moved.map((message) => message.queueOffset), [6, 7, 8, 9]);
+  });
+});
+
+test('commit-log - a record is readable from staging before it is written', async () => {
+  await withStore({}, async ({ store, fs }) => {
+    fs.writeGate.close();
+    let settled = false;
+    const put = store.putMessage(putRequest('TopicTest', 0, 'staged')).then((result) => {
+      settled = true;
+      return result;
+    });
+    await tick();
+    const bytes = await store.selectOneMessageByOffset(0);
+    assert.equal(settled, false, 'the write is still held');
+    assert.ok(bytes !== undefined);
+    const decoded = decodeRecord(bytes, 0, true);
+    assert.equal(decoded.kind, 'MESSAGE');
+    assert.equal(decoded.kind === 'MESSAGE' ? decoded.message.body.toString() : '', 'staged');
+    fs.writeGate.open();
+    stored(await put);
+  });
+});
+
+test('commit-log - answers OS_PAGE_CACHE_BUSY when both write buffers are full', async () => {
+  await withStore({ commitLogWriteBufferBytes: 4096, maxMessageSize: 1024 }, async ({ store, fs }) => {
+    fs.writeGate.close();
+    const accepted: Promise<PutMessageResult>[] = [];
+    let busy: PutMessageResult | undefined;
+    for (let attempt = 0; attempt < 100 && busy === undefined; attempt++) {
+      const put = store.putMessage(putRequest('TopicTest', 0, 'b'.repeat(600)));
+      const outcome = await Promise.race([put, tick().then(() => undefined)]);
+      if (outcome?.status === 'OS_PAGE_CACHE_BUSY') busy = outcome;
+      else accepted.push(put);
+    }
+    assert.equal(busy?.status, 'OS_PAGE_CACHE_BUSY');
+    assert.ok(accepted.length >= 2);
+    fs.writeGate.open();
+    const results = await Promise.all(accepted);
+    assert.deepEqual(results.map((result) => stored(result)[0]?.queueOffset), accepted.map((_, index) => index));
+    assert.equal(store.getMaxOffsetInQueue('TopicTest', 0), accepted.length);
+    assert.equal((await store.putMessage(putRequest('TopicTest', 0, 'after'))).status, 'PUT_OK');
+  });
+});
+
+test('commit-log - SYNC_FLUSH: puts waiting together share one write and one fdatasync', async () => {
+  await withStore({ flushDiskType: 'SYNC_FLUSH' }, async ({ store, fs }, root) => {
+    const io = fs.count(join(root, 'commitlog'));
+    const puts = Array.from({ length: 20 }, (_, index) => store.putMessage(putRequest('TopicTest', index % 2, `m${index}`)));
+    const results = await Promise.all(puts);
+    for (const result of results) stored(result);
+    assert.equal(io.writes, 1);
+    assert.equal(io.datasyncs, 1);
+    const pulled = await store.getMessage({ topic: 'TopicTest', queueId: 0, offset: 0, maxMsgNums: 32 });
+    assert.equal(pulled.records.length, 10);
+  });
+});
+
+test('commit-log - SYNC_FLUSH answers FLUSH_DISK_TIMEOUT when fdatasync outlasts syncFlushTimeout', async () => {
+  await withStore({ flushDiskType: 'SYNC_FLUSH', syncFlushTimeout: 20 }, async ({ store, fs }) => {
+    fs.syncGate.close();
+    const result = await store.putMessage(putRequest('TopicTest', 0, 'slow disk'));
+    assert.equal(result.status, 'FLUSH_DISK_TIMEOUT');
+    assert.ok('messages' in result && result.messages.length === 1);
+    const record = await store.lookMessageByOffset(0);
+    assert.equal(record?.body.toString(), 'slow disk', 'written, only not synced');
+    fs.syncGate.open();
+  });
+});
+
+test('commit-log - ASYNC_FLUSH acknowledges once the OS has the bytes, before any fdatasync', async () => {
+  await withStore({ flushDiskType: 'ASYNC_FLUSH' }, async ({ store, fs }, root) => {
+    const io = fs.count(join(root, 'commitlog'));
+    fs.syncGate.close();
+    stored(await store.putMessage(putRequest('TopicTest', 0, 'fast')));
+    assert.equal(io.datasyncs, 0);
+    const pulled = await store.getMessage({ topic: 'TopicTest', queueId: 0, offset: 0, maxMsgNums: 32 });
+    assert.equal(pulled.status, 'FOUND');
+    fs.syncGate.open();
+  });
+});
+
+test('commit-log - a pull reads records that lie close together with one pread', async () => {
+  await withStore({ mappedFileSizeCommitLog: 65536 }, async ({ store, fs }, root) => {
+    for (let index = 0; index < 12; index++) {
+      stored(await store.putMessage(putRequest('TopicTest', index % 2, `m${index}`)));
+    }
+    const io = fs.count(join(root, 'commitlog'));
+    const pulled = await store.getMessage({ topic: 'TopicTest', queueId: 0, offset: 0, maxMsgNums: 32 });
+    assert.equal(pulled.records.length, 6);
+    assert.equal(io.reads, 1);
+    assert.deepEqual(
+      pulled.records.map((record) => {
+        const decoded = decodeRecord(record, 0);
+        return decoded.kind === 'MESSAGE' ? decoded.message.body.toString() : '';
+      }),
+      ['m0', 'm2', 'm4', 'm6', 'm8', 'm10'],
+    );
+  });
+});
