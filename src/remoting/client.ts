@@ -89,9 +89,14 @@ export class RemotingClient {
         });
         connection.onClose((reason) => {
           this.logger.debug({ peer: address, reason }, 'client connection closed');
-          void this.connections.get(address)?.then((current) => {
-            if (current === connection) this.connections.delete(address);
-          });
+          // The entry may already be a newer attempt that failed: ignore its rejection here
+          // (its own catch removes it), or it would surface as an unhandled rejection.
+          void this.connections.get(address)?.then(
+            (current) => {
+              if (current === connection) this.connections.delete(address);
+            },
+            () => undefined,
+          );
         });
         resolve(connection);
       });

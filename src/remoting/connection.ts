@@ -104,6 +104,11 @@ export class Connection {
     return this.pending.size;
   }
 
+  /** True while we have stopped reading from the peer (back-pressure). */
+  get readingPaused(): boolean {
+    return this.socket.isPaused();
+  }
+
   onClose(listener: (reason: string) => void): void {
     if (this.closedReason !== undefined) listener(this.closedReason);
     else this.closeListeners.push(listener);
@@ -116,13 +121,20 @@ export class Connection {
       return Promise.reject(new RemotingTooMuchRequestError(`${this.pending.size} requests already wait on ${this.remoteAddress}`));
     }
     const opaque = this.takeOpaque();
+    let parts: Buffer[];
+    try {
+      parts = encodeFrame(this.command(request, opaque, 0));
+    } catch (error) {
+      // A request too large for a frame fails now rather than waiting out its timeout.
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     return new Promise<RemotingCommand>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(opaque);
         reject(new RemotingTimeoutError(this.remoteAddress, timeoutMs, describeRequestCode(request.code)));
       }, timeoutMs);
       this.pending.set(opaque, { resolve, reject, timer });
-      this.send(this.command(request, opaque, 0));
+      this.write(parts);
     });
   }
 
@@ -145,6 +157,10 @@ export class Connection {
       this.options.logger.error({ err: error, code: command.code }, 'cannot encode a command');
       return;
     }
+    this.write(parts);
+  }
+
+  private write(parts: readonly Buffer[]): void {
     this.socket.cork();
     let flushed = true;
     for (const part of parts) flushed = this.socket.write(part);
