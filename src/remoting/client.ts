@@ -30,7 +30,11 @@ export class RemotingClient {
     if (connection === undefined) {
       connection = this.connect(address);
       this.connections.set(address, connection);
-      connection.catch(() => this.connections.delete(address));
+      const attempt = connection;
+      // Forget a failed attempt, but not a newer connection made after a disconnect().
+      attempt.catch(() => {
+        if (this.connections.get(address) === attempt) this.connections.delete(address);
+      });
     }
     return connection;
   }

@@ -415,3 +415,26 @@ test('remoting - back-pressure: reaching inFlightRequestsMax requests in flight 
   await Promise.all(calls);
   assert.equal(serverSide()?.readingPaused, false);
 });
+
+test('remoting - connect failures are RemotingConnectErrors', async (t) => {
+  const { logger } = captureLogger();
+  const client = startClient(t, logger, { connectTimeoutMs: 2000 });
+  for (const address of ['not-an-address', '127.0.0.1:0', '127.0.0.1:70000', ':9876']) {
+    await assert.rejects(client.invoke(address, { code: 11 }, 1000), RemotingConnectError, address);
+  }
+  // A port nobody listens on: take a free one and close it again.
+  const plain = createServer();
+  await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+  const port = (plain.address() as AddressInfo).port;
+  await new Promise((resolve) => plain.close(resolve));
+  await assert.rejects(client.invoke(`127.0.0.1:${port}`, { code: 11 }, 1000), (error: unknown) => {
+    assert.ok(error instanceof RemotingConnectError);
+    assert.match(String((error.cause as Error | undefined)?.message), /ECONNREFUSED/);
+    return true;
+  });
+  await client.close();
+  await assert.rejects(
+    client.connection(`127.0.0.1:${port}`),
+    (error: unknown) => error instanceof RemotingConnectError && (error.cause as Error | undefined)?.message === 'client closed',
+  );
+});
