@@ -41,6 +41,8 @@ const FIRST_READ_BYTES = 4096;
 const COALESCE_GAP_BYTES = 32 * 1024;
 /** A coalesced read covers at most this many bytes (a single bigger record is read alone). */
 const COALESCE_SPAN_BYTES = 1024 * 1024;
+/** Coalesced reads of one call in flight at once. */
+const PARALLEL_READS = 8;
 /** Bytes of a record header that hold STORETIMESTAMP whatever the host lengths. */
 const STORE_TIMESTAMP_HEADER_BYTES = RecordOffset.BORN_HOST + IPV6_ADDRESS_BYTES + 8;
 
@@ -93,29 +95,35 @@ export class RecordReader {
     const out: (Buffer | undefined)[] = new Array<Buffer | undefined>(spans.length).fill(undefined);
     const written = this.source.writer.writtenOffset;
     const order = spans.map((_, index) => index).sort((a, b) => (spans[a]?.offset ?? 0) - (spans[b]?.offset ?? 0));
-    let group: number[] = [];
-    const flushGroup = async (): Promise<void> => {
-      if (group.length > 0) await this.readGroup(spans, group, out);
-      group = [];
-    };
+    const groups: number[][] = [];
+    const reads: Promise<void>[] = [];
     for (const index of order) {
       const span = spans[index] as ReadSpan;
       if (!this.isReadable(span, written)) {
-        out[index] = await this.readRecord(span.offset);
+        reads.push(this.readRecord(span.offset).then((record) => void (out[index] = record)));
         continue;
       }
-      const first = spans[group[0] ?? index] as ReadSpan;
-      const last = spans[group.at(-1) ?? index] as ReadSpan;
-      const joins =
-        group.length > 0 &&
-        span.offset - (last.offset + last.size) <= COALESCE_GAP_BYTES &&
-        span.offset + span.size - first.offset <= COALESCE_SPAN_BYTES &&
-        this.source.file.segmentStart(span.offset) === this.source.file.segmentStart(first.offset);
-      if (!joins) await flushGroup();
-      group.push(index);
+      const group = groups.at(-1);
+      if (group !== undefined && this.joins(spans, group, span)) group.push(index);
+      else groups.push([index]);
     }
-    await flushGroup();
+    for (let from = 0; from < groups.length; from += PARALLEL_READS) {
+      const batch = groups.slice(from, from + PARALLEL_READS).map((group) => this.readGroup(spans, group, out));
+      await Promise.all(from === 0 ? [...batch, ...reads] : batch);
+    }
+    if (groups.length === 0) await Promise.all(reads);
     return out;
+  }
+
+  /** Whether `span` can be read together with `group` (close enough, same segment, bounded). */
+  private joins(spans: readonly ReadSpan[], group: readonly number[], span: ReadSpan): boolean {
+    const first = spans[group[0] as number] as ReadSpan;
+    const last = spans[group.at(-1) as number] as ReadSpan;
+    return (
+      span.offset - (last.offset + last.size) <= COALESCE_GAP_BYTES &&
+      span.offset + span.size - first.offset <= COALESCE_SPAN_BYTES &&
+      this.source.file.segmentStart(span.offset) === this.source.file.segmentStart(first.offset)
+    );
   }
 
   async readStoreTimestamp(offset: number): Promise<number | undefined> {

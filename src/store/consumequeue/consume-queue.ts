@@ -60,6 +60,11 @@ export class ConsumeQueue {
     return this.max - this.written;
   }
 
+  /** Bytes the in-memory tail holds. */
+  get memoryBytes(): number {
+    return this.tail.length;
+  }
+
   /** Bytes written to the files but not yet fdatasync'ed. */
   get unsyncedBytes(): number {
     return (this.written - this.synced) * CQ_ENTRY_BYTES;
@@ -103,12 +108,13 @@ export class ConsumeQueue {
     const end = Math.min(from + count, this.max);
     if (start !== from || end <= start) return Buffer.alloc(0);
     const out = Buffer.allocUnsafe((end - start) * CQ_ENTRY_BYTES);
-    const memoryFrom = Math.max(start, this.tailStart);
-    if (memoryFrom < end) {
-      this.tail.copy(out, (memoryFrom - start) * CQ_ENTRY_BYTES, (memoryFrom - this.tailStart) * CQ_ENTRY_BYTES, (end - this.tailStart) * CQ_ENTRY_BYTES);
+    // Entries below the tail are in the files; copy the tail part first, before any await.
+    const diskEnd = Math.min(end, Math.max(start, this.tailStart));
+    if (diskEnd < end) {
+      this.tail.copy(out, (diskEnd - start) * CQ_ENTRY_BYTES, (diskEnd - this.tailStart) * CQ_ENTRY_BYTES, (end - this.tailStart) * CQ_ENTRY_BYTES);
     }
-    if (start < memoryFrom) {
-      const wanted = (memoryFrom - start) * CQ_ENTRY_BYTES;
+    if (start < diskEnd) {
+      const wanted = (diskEnd - start) * CQ_ENTRY_BYTES;
       const got = await this.file.read(start * CQ_ENTRY_BYTES, out, 0, wanted);
       if (got < wanted) return out.subarray(0, got - (got % CQ_ENTRY_BYTES));
     }

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { appendFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { FilePool } from '../file/file-pool.js';
+import { nodeFileSystem } from '../file/node-file.js';
+import { SegmentedFile } from '../file/segmented-file.js';
+import { withTempDir } from '../testing/fixture.js';
+import { ConsumeQueue } from './consume-queue.js';
+import { CQ_ENTRY_BYTES, decodeCqEntry } from './cq-entry.js';
+
+const FILE_BYTES = 16 * CQ_ENTRY_BYTES;
+const TAIL_ENTRIES = 8;
+
+async function withQueue(run: (open: () => ConsumeQueue, dir: string) => Promise<void>): Promise<void> {
+  await withTempDir(async (root) => {
+    const pool = new FilePool(nodeFileSystem, 4, () => undefined);
+    const dir = join(root, 'TopicTest', '0');
+    try {
+      await run(() => new ConsumeQueue('TopicTest', 0, new SegmentedFile(pool, dir, FILE_BYTES), TAIL_ENTRIES), dir);
+    } finally {
+      await pool.closeAll();
+    }
+  });
+}
+
+/** Entry n points at CommitLog offset 1000 * (n + 1). */
+const entry = (queueOffset: number) => ({ queueOffset, commitLogOffset: 1000 * (queueOffset + 1), size: 100, tagsCode: queueOffset });
+
+const offsetsIn = (bytes: Buffer): number[] =>
+  Array.from({ length: bytes.length / CQ_ENTRY_BYTES }, (_, index) => decodeCqEntry(bytes, index * CQ_ENTRY_BYTES).commitLogOffset / 1000 - 1);
+
+const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, index) => from + index);
+
+test('consume-queue - reads entries from the files, from the tail, and across both', async () => {
+  await withQueue(async (open) => {
+    const queue = open();
+    await queue.load(0);
+    for (let offset = 0; offset < 100; offset++) {
+      assert.equal(queue.append(entry(offset)), 'APPENDED');
+      if (offset % 10 === 9 && offset < 90) await queue.writePending();
+    }
+    assert.equal(queue.pendingEntries, 10);
+    assert.deepEqual(offsetsIn(await queue.read(0, 5)), range(0, 5), 'from the files only');
+    assert.deepEqual(offsetsIn(await queue.read(92, 5)), range(92, 97), 'from the tail only');
+    assert.deepEqual(offsetsIn(await queue.read(30, 70)), range(30, 100), 'across both');
+    assert.deepEqual(offsetsIn(await queue.read(95, 20)), range(95, 100), 'clipped at the end');
+    assert.equal((await queue.read(100, 5)).length, 0);
+    assert.deepEqual(await queue.entryAt(42), { commitLogOffset: 43000, size: 100, tagsCode: 42 });
+  });
+});
+
+test('consume-queue - keeps a bounded tail once entries are written', async () => {
+  await withQueue(async (open) => {
+    const queue = open();
+    await queue.load(0);
+    for (let offset = 0; offset < 5000; offset++) {
+      queue.append(entry(offset));
+      if (offset % 50 === 49) await queue.writePending();
+    }
+    await queue.writePending();
+    assert.ok(queue.memoryBytes <= TAIL_ENTRIES * CQ_ENTRY_BYTES, `${queue.memoryBytes} bytes in memory`);
+    assert.deepEqual(offsetsIn(await queue.read(4990, 10)), range(4990, 5000));
+  });
+});
+
+test('consume-queue - ignores a re-dispatched entry and refuses a gap', async () => {
+  await withQueue(async (open) => {
+    const queue = open();
+    await queue.load(0);
+    queue.append(entry(0));
+    queue.append(entry(1));
+    assert.equal(queue.append(entry(1)), 'DUPLICATE');
+    assert.equal(queue.append(entry(5)), 'GAP');
+    assert.equal(queue.maxOffset, 2);
+  });
+});
+
+test('consume-queue - load keeps entries below the safe offset and drops a torn tail', async () => {
+  await withQueue(async (open, dir) => {
+    const queue = open();
+    await queue.load(0);
+    for (let offset = 0; offset < 40; offset++) queue.append(entry(offset));
+    await queue.writePending();
+    const lastFile = join(dir, String(32 * CQ_ENTRY_BYTES).padStart(20, '0'));
+    await appendFile(lastFile, Buffer.alloc(7, 1));
+
+    const reloaded = open();
+    assert.equal(await reloaded.load(Number.MAX_SAFE_INTEGER), 0);
+    assert.deepEqual([reloaded.minOffset, reloaded.maxOffset], [0, 40]);
+    assert.equal((await stat(lastFile)).size, 8 * CQ_ENTRY_BYTES, 'the torn entry is cut off');
+
+    // Entries pointing at or past CommitLog offset 25000 (entry 24 on) are not trusted.
+    const safe = open();
+    assert.equal(await safe.load(25000), 16);
+    assert.deepEqual([safe.minOffset, safe.maxOffset], [0, 24]);
+    assert.deepEqual(offsetsIn(await safe.read(20, 10)), range(20, 24));
+    assert.equal(safe.append(entry(24)), 'APPENDED');
+  });
+});
