@@ -42,10 +42,12 @@ test('message-id - UNIQ_KEY layout: ip, pid low 16 bits, salt, ms since month st
 test('message-id - UNIQ_KEY counter wraps at 16 bits', () => {
   const now = new Date(2024, 1, 1).getTime();
   const generator = new UniqueIdGenerator(Buffer.from([127, 0, 0, 1]), 1, 0, now);
+  const prefix = '7F000001' + '0001' + '00000000' + '00000000';
   let last = '';
   for (let index = 0; index <= 0xffff; index++) last = generator.next(now);
-  assert.equal(last.slice(-4), 'FFFF');
-  assert.equal(generator.next(now).slice(-4), '0000');
+  assert.equal(last, prefix + 'FFFF');
+  assert.equal(generator.next(now), prefix + '0000');
+  assert.equal(generator.next(now), prefix + '0001');
 });
 
 test('message-id - UNIQ_KEY time restarts each month and wraps like a Java int after 24.8 days', () => {

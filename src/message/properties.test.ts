@@ -49,10 +49,13 @@ test('properties - encode then decode gives the map back', () => {
 
 test('properties - findProperty agrees with decodeProperties (seeded random strings)', () => {
   const seed = Number(process.env['SEED'] ?? Date.now() % 1_000_000);
-  let state = seed;
+  // mulberry32: a small PRNG whose low bits are as random as its high ones.
+  let state = seed | 0;
   const random = (limit: number): number => {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    return (state >>> 8) % limit;
+    state = (state + 0x6d2b79f5) | 0;
+    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
+    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
+    return Math.floor((((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296) * limit);
   };
   const alphabet = ['a', 'b', 'K', '\u0001', '\u0002'];
   const names = ['a', 'b', 'ab', 'K', 'aK', 'ba'];

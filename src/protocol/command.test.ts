@@ -162,6 +162,12 @@ const BINARY_CASES: { name: string; command: RemotingCommand; handWritten: strin
     handWritten: ['0D72', '00', '0000', '00000001', '00000002', '00000000', '00000000'].join(''),
     java: '0D7200000000000001000000020000000000000000',
   },
+  {
+    name: 'code with bit 15 set becomes a negative int16, as Java casts it',
+    command: { code: 33078, language: 'JAVA', version: 0, opaque: 0, flag: 0, extFields: {} },
+    handWritten: ['8136', '00', '0000', '00000000', '00000000', '00000000', '00000000'].join(''),
+    java: '813600000000000000000000000000000000000000',
+  },
 ];
 
 test('command - ROCKETMQ binary header encodes to the bytes Java writes', () => {
@@ -172,8 +178,8 @@ test('command - ROCKETMQ binary header encodes to the bytes Java writes', () => 
 });
 
 test('command - ROCKETMQ binary header decodes the bytes Java writes', () => {
-  const [first, second, third] = BINARY_CASES;
-  assert.ok(first !== undefined && second !== undefined && third !== undefined);
+  const [first, second, third, fourth] = BINARY_CASES;
+  assert.ok(first !== undefined && second !== undefined && third !== undefined && fourth !== undefined);
   assert.deepEqual(decodeBinaryHeader(Buffer.from(first.java, 'hex'), undefined), { ...first.command, remark: undefined, body: undefined });
   assert.deepEqual(decodeBinaryHeader(Buffer.from(second.java, 'hex'), undefined), { ...second.command, body: undefined });
   // Java reads the int16 back signed (200050 -> 3442) and a zero-length remark as null.
@@ -183,6 +189,7 @@ test('command - ROCKETMQ binary header decodes the bytes Java writes', () => {
     remark: undefined,
     body: undefined,
   });
+  assert.equal(decodeBinaryHeader(Buffer.from(fourth.java, 'hex'), undefined).code, -32458);
 });
 
 test('command - ROCKETMQ binary header: unknown language byte, empty key or value', () => {

@@ -56,6 +56,17 @@ function sampleStream(): { stream: Buffer; commands: RemotingCommand[] } {
   return { stream, commands };
 }
 
+/** mulberry32: a small PRNG whose low bits are as random as its high ones (unlike an LCG's). */
+function seededRandom(seed: number): (limit: number) => number {
+  let state = seed | 0;
+  return (limit) => {
+    state = (state + 0x6d2b79f5) | 0;
+    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
+    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
+    return Math.floor((((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296) * limit);
+  };
+}
+
 function normalize(command: RemotingCommand): unknown {
   return { ...command, remark: command.remark === '' ? undefined : command.remark, body: command.body && command.body.length > 0 ? hex(command.body) : undefined };
 }
@@ -191,16 +202,29 @@ test('frame - decoder fed one byte at a time yields the same commands', () => {
   assert.equal(decoder.hasPartialFrame, false);
 });
 
+test('frame - decoder gives the same commands for every split of a stream into two chunks', () => {
+  const commands = [
+    createRequestCommand(RequestCode.HEART_BEAT, { opaque: 1, body: Buffer.from('{}') }),
+    createResponse({ opaque: 1 }, 0),
+    createRequestCommand(RequestCode.PULL_MESSAGE, { opaque: 2, extFields: { topic: 'T' } }),
+  ];
+  const stream = Buffer.concat([
+    encodeFrameBuffer(commands[0] ?? assert.fail()),
+    encodeFrameBuffer(commands[1] ?? assert.fail()),
+    encodeFrameBuffer(commands[2] ?? assert.fail(), SerializeType.ROCKETMQ),
+  ]);
+  const expected = commands.map(normalize);
+  for (let cut = 1; cut < stream.length; cut++) {
+    assert.deepEqual(decodeStream(stream, [cut, stream.length - cut]).map(normalize), expected, `cut at byte ${cut}`);
+  }
+});
+
 test('frame - decoder fed random chunkings yields identical commands (seeded)', () => {
   const { stream, commands } = sampleStream();
   const expected = commands.map(normalize);
   assert.deepEqual(decodeStream(stream, [stream.length]).map(normalize), expected);
   const seed = Number(process.env['SEED'] ?? Date.now() % 1_000_000);
-  let state = seed;
-  const random = (limit: number): number => {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    return state % limit;
-  };
+  const random = seededRandom(seed);
   try {
     for (let round = 0; round < 200; round++) {
       const sizes: number[] = [];

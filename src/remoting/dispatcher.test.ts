@@ -18,6 +18,9 @@ import type { Connection } from './connection.js';
 import { defineBodyHandler, defineHandler, Dispatcher, ok, type Handler } from './dispatcher.js';
 import { RemotingServer } from './server.js';
 
+/** A broken transport fails its test instead of hanging the run. */
+const LIMIT = { timeout: 60_000 };
+
 interface LogLine {
   readonly level: number;
   readonly msg: string;
@@ -84,7 +87,7 @@ const ctx: Ctx = { groups: new Map([['GID', ['a@1', 'b@2']]]) };
 
 const SEND_V2 = { a: 'PID', b: 'T', c: 'TBW102', d: '4', e: '2', f: '0', g: '1700000000000', h: '0' };
 
-test('dispatcher - an unknown code is answered REQUEST_CODE_NOT_SUPPORTED (3), opaque echoed', async () => {
+test('dispatcher - an unknown code is answered REQUEST_CODE_NOT_SUPPORTED (3), opaque echoed', LIMIT, async () => {
   const { logger } = captureLogger();
   const dispatcher = new Dispatcher(handlers, ctx, logger);
   const response = await dispatcher.respond(fakeConnection().connection, createRequestCommand(999, { opaque: 77 }));
@@ -95,7 +98,7 @@ test('dispatcher - an unknown code is answered REQUEST_CODE_NOT_SUPPORTED (3), o
   assert.equal(response.flag, RemotingFlag.RESPONSE);
 });
 
-test('dispatcher - a handler result becomes a SUCCESS response with its extFields and body', async () => {
+test('dispatcher - a handler result becomes a SUCCESS response with its extFields and body', LIMIT, async () => {
   const { logger } = captureLogger();
   const dispatcher = new Dispatcher(handlers, ctx, logger);
   const request = createRequestCommand(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { opaque: 5, extFields: { consumerGroup: 'GID' } });
@@ -109,7 +112,7 @@ test('dispatcher - a handler result becomes a SUCCESS response with its extField
   assert.deepEqual(dispatcher.codes.toSorted((a, b) => a - b), [15, 34, 38, 310]);
 });
 
-test('dispatcher - a HeaderError is SYSTEM_ERROR (1) with the field named in the remark', async () => {
+test('dispatcher - a HeaderError is SYSTEM_ERROR (1) with the field named in the remark', LIMIT, async () => {
   const { logger } = captureLogger();
   const dispatcher = new Dispatcher(handlers, ctx, logger);
   const missing = await dispatcher.respond(fakeConnection().connection, createRequestCommand(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { opaque: 1 }));
@@ -126,7 +129,7 @@ test('dispatcher - a HeaderError is SYSTEM_ERROR (1) with the field named in the
   assert.deepEqual([noBody.code, noBody.remark], [1, 'heartbeat: the request has no body']);
 });
 
-test('dispatcher - a ResponseCodeError is answered with its code and remark', async () => {
+test('dispatcher - a ResponseCodeError is answered with its code and remark', LIMIT, async () => {
   const { logger } = captureLogger();
   const dispatcher = new Dispatcher(handlers, ctx, logger);
   const denied = await dispatcher.respond(
@@ -141,7 +144,7 @@ test('dispatcher - a ResponseCodeError is answered with its code and remark', as
   assert.deepEqual([noGroup.code, noGroup.remark], [1, 'no consumer for this group, none']);
 });
 
-test('dispatcher - an unexpected handler error is SYSTEM_ERROR and logged as an error', async () => {
+test('dispatcher - an unexpected handler error is SYSTEM_ERROR and logged as an error', LIMIT, async () => {
   const { logger, lines } = captureLogger();
   const dispatcher = new Dispatcher(handlers, ctx, logger);
   const response = await dispatcher.respond(fakeConnection().connection, createRequestCommand(RequestCode.UPDATE_CONSUMER_OFFSET, { opaque: 4 }));
@@ -149,7 +152,7 @@ test('dispatcher - an unexpected handler error is SYSTEM_ERROR and logged as an 
   assert.ok(lines.some((line) => line.level === 50 && line.msg === 'request failed' && line['request'] === 'UPDATE_CONSUMER_OFFSET(15)'));
 });
 
-test('dispatcher - dispatch answers a request, but not a oneway one, and always marks it done', async () => {
+test('dispatcher - dispatch answers a request, but not a oneway one, and always marks it done', LIMIT, async () => {
   const { logger } = captureLogger();
   const dispatcher = new Dispatcher(handlers, ctx, logger);
   const normal = fakeConnection();
@@ -175,7 +178,7 @@ test('dispatcher - two handlers for one code are refused', () => {
   assert.throws(() => new Dispatcher([first, first], ctx, logger), /two handlers for GET_CONSUMER_LIST_BY_GROUP\(38\)/);
 });
 
-test('dispatcher - over the network, a bad header is answered and the connection stays open', async (t) => {
+test('dispatcher - over the network, a bad header is answered and the connection stays open', LIMIT, async (t) => {
   const { logger } = captureLogger();
   const dispatcher = new Dispatcher(handlers, ctx, logger);
   const server = new RemotingServer({ logger, onRequest: (connection, request) => dispatcher.dispatch(connection, request) });

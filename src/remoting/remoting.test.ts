@@ -19,6 +19,9 @@ import type { Connection } from './connection.js';
 import { RemotingClosedError, RemotingConnectError, RemotingTimeoutError, RemotingTooMuchRequestError } from './errors.js';
 import { RemotingServer, type RemotingServerOptions } from './server.js';
 
+/** A broken transport fails its test instead of hanging the run. */
+const LIMIT = { timeout: 60_000 };
+
 interface LogLine {
   readonly level: number;
   readonly msg: string;
@@ -83,7 +86,7 @@ async function rawSocket(t: TestContext, port: number): Promise<{ socket: Socket
   return { socket, received, closed: () => closed };
 }
 
-test('remoting - request and response are matched by opaque when answered out of order', async (t) => {
+test('remoting - request and response are matched by opaque when answered out of order', LIMIT, async (t) => {
   const { logger } = captureLogger();
   const held: [Connection, RemotingCommand][] = [];
   const { address } = await startServer(t, logger, (connection, request) => void held.push([connection, request]));
@@ -105,7 +108,7 @@ test('remoting - request and response are matched by opaque when answered out of
   assert.equal((await client.connection(address)).pendingRequests, 0);
 });
 
-test('remoting - a timeout rejects with RemotingTimeoutError and the late response is dropped', async (t) => {
+test('remoting - a timeout rejects with RemotingTimeoutError and the late response is dropped', LIMIT, async (t) => {
   const { logger, lines } = captureLogger();
   const held: [Connection, RemotingCommand][] = [];
   const { address } = await startServer(t, logger, (connection, request) => {
@@ -137,7 +140,7 @@ test('remoting - a timeout rejects with RemotingTimeoutError and the late respon
   assert.equal(await client.connection(address), connection);
 });
 
-test('remoting - a oneway request gets no response', async (t) => {
+test('remoting - a oneway request gets no response', LIMIT, async (t) => {
   const { logger } = captureLogger();
   const requests: RemotingCommand[] = [];
   const { port, address } = await startServer(t, logger, (connection, request) => {
@@ -160,7 +163,7 @@ test('remoting - a oneway request gets no response', async (t) => {
   assert.deepEqual(raw.received.map((response) => response.opaque), [2, 3]);
 });
 
-test('remoting - a server-initiated request is answered by the client onRequest', async (t) => {
+test('remoting - a server-initiated request is answered by the client onRequest', LIMIT, async (t) => {
   const { logger } = captureLogger();
   const serverConnections: Connection[] = [];
   const { address } = await startServer(t, logger, echo, { onConnect: (connection) => void serverConnections.push(connection) });
@@ -183,7 +186,7 @@ test('remoting - a server-initiated request is answered by the client onRequest'
   assert.equal(seenByClient[0]?.code, 221);
 });
 
-test('remoting - closing a connection rejects its pending requests, and the client reconnects', async (t) => {
+test('remoting - closing a connection rejects its pending requests, and the client reconnects', LIMIT, async (t) => {
   const { logger } = captureLogger();
   const held: RemotingCommand[] = [];
   const disconnects: string[] = [];
@@ -209,7 +212,7 @@ test('remoting - closing a connection rejects its pending requests, and the clie
   assert.notEqual(await client.connection(address), first);
 });
 
-test('remoting - the peer closing rejects pending requests', async (t) => {
+test('remoting - the peer closing rejects pending requests', LIMIT, async (t) => {
   const { logger } = captureLogger();
   const held: RemotingCommand[] = [];
   const { address, server } = await startServer(t, logger, (_connection, request) => void held.push(request));
@@ -221,7 +224,7 @@ test('remoting - the peer closing rejects pending requests', async (t) => {
   await assert.rejects(client.invoke(address, { code: 11 }, 1000), RemotingConnectError);
 });
 
-test('remoting - pendingRequestsMax refuses extra requests at once', async (t) => {
+test('remoting - pendingRequestsMax refuses extra requests at once', LIMIT, async (t) => {
   const { logger } = captureLogger();
   const held: [Connection, RemotingCommand][] = [];
   const { address } = await startServer(t, logger, (connection, request) => void held.push([connection, request]));
@@ -242,7 +245,7 @@ test('remoting - pendingRequestsMax refuses extra requests at once', async (t) =
   assert.equal((await third).code, 0);
 });
 
-test('remoting - a request too large for a frame rejects at once, not at its timeout', async (t) => {
+test('remoting - a request too large for a frame rejects at once, not at its timeout', LIMIT, async (t) => {
   const { logger } = captureLogger();
   const { address } = await startServer(t, logger, echo);
   const client = startClient(t, logger);
@@ -252,7 +255,7 @@ test('remoting - a request too large for a frame rejects at once, not at its tim
   assert.equal((await connection.invoke({ code: 11 }, 5000)).code, 0);
 });
 
-test('remoting - a failed reconnect racing a close does not leave an unhandled rejection', async (t) => {
+test('remoting - a failed reconnect racing a close does not leave an unhandled rejection', LIMIT, async (t) => {
   const { logger } = captureLogger();
   // A server that accepts one connection and then stops listening, so the next connect is refused.
   const accepted: Socket[] = [];
@@ -294,7 +297,7 @@ const BAD_FRAMES: { name: string; bytes: Buffer; end: boolean; logged: RegExp }[
   },
 ];
 
-test('remoting - bad frames close only that connection and are logged', async (t) => {
+test('remoting - bad frames close only that connection and are logged', LIMIT, async (t) => {
   const { logger, lines } = captureLogger();
   const disconnects: string[] = [];
   const { server, address, port } = await startServer(t, logger, echo, { onDisconnect: (_connection, reason) => void disconnects.push(reason) });
@@ -320,7 +323,7 @@ test('remoting - bad frames close only that connection and are logged', async (t
   }
 });
 
-test('remoting - back-pressure: a client that never reads makes the server pause reading, and resume when it reads', async (t) => {
+test('remoting - back-pressure: a client that never reads makes the server pause reading, and resume when it reads', LIMIT, async (t) => {
   const { logger } = captureLogger();
   const responseBody = Buffer.alloc(256 * 1024, 1);
   let handled = 0;
@@ -366,7 +369,7 @@ test('remoting - back-pressure: a client that never reads makes the server pause
   await waitFor(() => !serverSide.readingPaused, 'the server to read again');
 });
 
-test('remoting - back-pressure: past writeBufferBytesMax the server closes that connection while others are served', async (t) => {
+test('remoting - back-pressure: past writeBufferBytesMax the server closes that connection while others are served', LIMIT, async (t) => {
   const { logger, lines } = captureLogger();
   const responseBody = Buffer.alloc(512 * 1024, 1);
   const disconnects: string[] = [];
@@ -394,7 +397,7 @@ test('remoting - back-pressure: past writeBufferBytesMax the server closes that 
   assert.equal(disconnects.length, 1, 'only the slow reader was dropped');
 });
 
-test('remoting - back-pressure: reaching inFlightRequestsMax requests in flight pauses reading', async (t) => {
+test('remoting - back-pressure: reaching inFlightRequestsMax requests in flight pauses reading', LIMIT, async (t) => {
   const { logger } = captureLogger();
   const held: [Connection, RemotingCommand][] = [];
   const { address } = await startServer(t, logger, (connection, request) => void held.push([connection, request]), {
@@ -416,7 +419,7 @@ test('remoting - back-pressure: reaching inFlightRequestsMax requests in flight 
   assert.equal(serverSide()?.readingPaused, false);
 });
 
-test('remoting - connect failures are RemotingConnectErrors', async (t) => {
+test('remoting - connect failures are RemotingConnectErrors', LIMIT, async (t) => {
   const { logger } = captureLogger();
   const client = startClient(t, logger, { connectTimeoutMs: 2000 });
   for (const address of ['not-an-address', '127.0.0.1:0', '127.0.0.1:70000', ':9876']) {
