@@ -129,15 +129,16 @@ export class ConsumeQueueStore {
 
   /** Drops the queues of `topic` and removes its folder. */
   async deleteTopic(topic: string): Promise<void> {
-    const byId = this.queues.get(topic);
+    const byId = [...(this.queues.get(topic)?.values() ?? [])];
     this.queues.delete(topic);
+    const removals = byId.map((queue) => queue.remove());
     await this.flushes.run(async () => {
-      for (const queue of byId?.values() ?? []) {
+      for (const queue of byId) {
         this.pending -= queue.pendingEntries;
         this.unwritten.delete(queue);
         this.unsynced.delete(queue);
-        await queue.remove();
       }
+      await Promise.all(removals);
       await this.pool.fs.removeTree(join(this.root, topic));
     });
   }

@@ -36,6 +36,7 @@ export class ConsumeQueue {
   private synced = 0;
   private tailStart = 0;
   private tail: Buffer = Buffer.alloc(0);
+  private removed = false;
   private readonly io = new SerialExecutor();
 
   constructor(
@@ -106,7 +107,7 @@ export class ConsumeQueue {
   async read(from: number, count: number): Promise<Buffer> {
     const start = Math.max(from, this.min);
     const end = Math.min(from + count, this.max);
-    if (start !== from || end <= start) return Buffer.alloc(0);
+    if (this.removed || start !== from || end <= start) return Buffer.alloc(0);
     const out = Buffer.allocUnsafe((end - start) * CQ_ENTRY_BYTES);
     // Entries below the tail are in the files; copy the tail part first, before any await.
     const diskEnd = Math.min(end, Math.max(start, this.tailStart));
@@ -162,8 +163,9 @@ export class ConsumeQueue {
     });
   }
 
-  /** Removes the files (DELETE_TOPIC); the queue must not be used afterwards. */
+  /** Removes the files (DELETE_TOPIC); from now on reads find nothing. */
   remove(): Promise<void> {
+    this.removed = true;
     return this.io.run(() => this.file.removeAll());
   }
 

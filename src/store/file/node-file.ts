@@ -59,6 +59,10 @@ function isNotFound(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT';
 }
 
+function isNotDirectory(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ENOTDIR';
+}
+
 export const nodeFileSystem: StoreFileSystem = {
   async open(path) {
     const handle = await open(path, constants.O_RDWR | constants.O_CREAT, FILE_MODE);
@@ -68,7 +72,7 @@ export const nodeFileSystem: StoreFileSystem = {
     try {
       return await readdir(dir);
     } catch (error) {
-      if (isNotFound(error)) return [];
+      if (isNotFound(error) || isNotDirectory(error)) return [];
       throw error;
     }
   },

@@ -29,7 +29,7 @@ export interface StoreFile {
 export interface StoreFileSystem {
   /** Opens for reading and writing, creating the file when it is missing; never truncates. */
   open(path: string): Promise<StoreFile>;
-  /** Names in `dir`, unsorted; [] when the folder does not exist. */
+  /** Names in `dir`, unsorted; [] when the folder does not exist or is a file. */
   list(dir: string): Promise<string[]>;
   /** Creates `dir` and its parents when missing. */
   ensureDir(dir: string): Promise<void>;
