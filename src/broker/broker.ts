@@ -1,0 +1,199 @@
+/**
+ * broker.ts: wiring only. Builds the store, the managers and the remoting server, connects the
+ * store's arrival events to long polling and client connections to the client managers, runs the
+ * housekeeping timers and the name server registration, and takes it all down in order.
+ */
+import { join } from 'node:path';
+import { encodeSocketAddress, ipBytes, UniqueIdGenerator } from '../message/index.js';
+import { ConfigError } from '../config/index.js';
+import {
+  createResponse,
+  NotifyConsumerIdsChangedRequestHeader,
+  RequestCode,
+  ResponseCode,
+  type RemotingCommand,
+} from '../protocol/index.js';
+import { Dispatcher, RemotingClient, RemotingServer, type Connection } from '../remoting/index.js';
+import { createMessageStore, type MessageStore, type StoreConfig } from '../store/index.js';
+import { systemClock, type Clock } from '../time/index.js';
+import type { Logger } from '../log/index.js';
+import type { BrokerConfig } from './config.js';
+import type { BrokerContext } from './context.js';
+import { ConsumerManager, type ConsumerGroupInfo } from './client/consumer-manager.js';
+import { ProducerManager } from './client/producer-manager.js';
+import { brokerHandlers } from './handlers/table.js';
+import { PullHoldService } from './long-poll/pull-hold-service.js';
+import { ConsumerOffsetManager } from './offset/consumer-offset-manager.js';
+import { NamesrvRegistrar } from './registration/namesrv-registrar.js';
+import { SubscriptionGroupManager } from './subscription/subscription-group-manager.js';
+import { TopicConfigManager } from './topic/topic-config-manager.js';
+
+/** How often silent clients are looked for (ClientHousekeepingService). */
+const CLIENT_SCAN_INTERVAL_MS = 10_000;
+/** Port of the HA service relative to listenPort, as RocketMQ's haListenPort default. */
+const HA_PORT_OFFSET = 1;
+
+export interface BrokerOptions {
+  readonly config: BrokerConfig;
+  readonly storeConfig: StoreConfig;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+}
+
+/** "host:port;host:port" into addresses (RocketMQ's namesrvAddr format). */
+export function parseNamesrvAddr(text: string): string[] {
+  return text
+    .split(';')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+}
+
+export class Broker {
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly server: RemotingServer;
+  private readonly namesrvClient: RemotingClient;
+  private dispatcher: Dispatcher<BrokerContext> | undefined;
+  private context: BrokerContext | undefined;
+  private store: MessageStore | undefined;
+  private registrar: NamesrvRegistrar | undefined;
+  private housekeeping: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: BrokerOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger;
+    this.server = new RemotingServer({
+      logger: this.logger,
+      onRequest: (connection, request) => this.onRequest(connection, request),
+      onDisconnect: (connection) => this.onDisconnect(connection),
+    });
+    this.namesrvClient = new RemotingClient({ logger: this.logger });
+  }
+
+  get port(): number {
+    return this.server.port;
+  }
+
+  /** "brokerIP1:port", as registered with the name servers. */
+  get address(): string {
+    return `${this.options.config.brokerIP1}:${this.port}`;
+  }
+
+  get name(): string {
+    return this.options.config.brokerName;
+  }
+
+  /** The context handlers get; for tests. */
+  get ctx(): BrokerContext {
+    if (this.context === undefined) throw new Error('the broker is not started');
+    return this.context;
+  }
+
+  async start(): Promise<void> {
+    const { config, storeConfig } = this.options;
+    if (ipBytes(config.brokerIP1) === undefined) throw new ConfigError([`brokerIP1: "${config.brokerIP1}" is not an IP address`]);
+    const port = await this.server.listen(config.listenPort);
+    const storeHost = encodeSocketAddress(config.brokerIP1, port);
+    const store = createMessageStore({ config: storeConfig, storeHost, clock: this.clock, logger: this.logger.child({ module: 'store' }) });
+    this.store = store;
+    await store.start();
+    const ctx = await this.buildContext(store, port);
+    this.context = ctx;
+    store.onMessageArrived((event) => ctx.pullHold.notifyArrival(event.topic, event.queueId, event.maxOffset, event.tagsCode));
+    this.dispatcher = new Dispatcher(brokerHandlers, ctx, this.logger);
+    ctx.offsets.start();
+    this.housekeeping = setInterval(() => this.expireSilentClients(), CLIENT_SCAN_INTERVAL_MS);
+    this.housekeeping.unref();
+    await this.registrar?.start();
+  }
+
+  private async buildContext(store: MessageStore, port: number): Promise<BrokerContext> {
+    const { config, storeConfig } = this.options;
+    const configDir = join(storeConfig.storePathRootDir, 'config');
+    const requestRegister = (): void => this.registrar?.requestRegister();
+    const topics = new TopicConfigManager(config, join(configDir, 'topics.json'), this.clock, this.logger, requestRegister);
+    const groups = new SubscriptionGroupManager(config.autoCreateSubscriptionGroup, join(configDir, 'subscriptionGroup.json'), this.clock, this.logger);
+    const offsets = new ConsumerOffsetManager(join(configDir, 'consumerOffset.json'), config.flushConsumerOffsetInterval, this.logger);
+    await Promise.all([topics.load(), groups.load(), offsets.load()]);
+    const brokerAddress = `${config.brokerIP1}:${port}`;
+    const namesrvAddrs = parseNamesrvAddr(config.namesrvAddr);
+    if (namesrvAddrs.length > 0) {
+      this.registrar = new NamesrvRegistrar({
+        client: this.namesrvClient,
+        namesrvAddrs,
+        config,
+        topics,
+        brokerAddr: brokerAddress,
+        haServerAddr: `${config.brokerIP2 || config.brokerIP1}:${port + HA_PORT_OFFSET}`,
+        logger: this.logger,
+      });
+    } else {
+      this.logger.warn('no name server address (namesrvAddr, -n or NAMESRV_ADDR): this broker registers nowhere');
+    }
+    return {
+      config,
+      storeConfig,
+      store,
+      topics,
+      groups,
+      offsets,
+      consumers: new ConsumerManager((group) => this.notifyConsumerIdsChanged(group)),
+      producers: new ProducerManager(),
+      pullHold: new PullHoldService(config.maxHeldPullRequests, (topic, queueId) => store.getMaxOffsetInQueue(topic, queueId)),
+      requestRegister,
+      uniqueIds: new UniqueIdGenerator(ipBytes(config.brokerIP1) ?? Buffer.alloc(4), process.pid, Math.floor(Math.random() * 2 ** 31), this.clock.now()),
+      clock: this.clock,
+      logger: this.logger,
+      brokerAddress,
+    };
+  }
+
+  /** Unregisters, answers held pulls, closes connections, writes the config files and the store. */
+  async shutdown(): Promise<void> {
+    if (this.housekeeping) clearInterval(this.housekeeping);
+    await this.registrar?.shutdown();
+    this.context?.pullHold.shutdown();
+    await this.server.close();
+    await this.namesrvClient.close();
+    if (this.context) {
+      await this.context.offsets.shutdown();
+      await Promise.all([this.context.topics.flush(), this.context.groups.flush()]);
+    }
+    await this.store?.shutdown();
+    this.dispatcher = undefined;
+  }
+
+  private onRequest(connection: Connection, request: RemotingCommand): void {
+    if (this.dispatcher === undefined) {
+      connection.send(createResponse(request, ResponseCode.SYSTEM_BUSY, { remark: 'the broker is starting or shutting down' }));
+      connection.requestDone();
+      return;
+    }
+    this.dispatcher.dispatch(connection, request);
+  }
+
+  private onDisconnect(connection: Connection): void {
+    const ctx = this.context;
+    if (ctx === undefined) return;
+    ctx.producers.removeConnection(connection);
+    ctx.consumers.removeConnection(connection, (group) => ctx.groups.get(group)?.notifyConsumerIdsChangedEnable ?? true);
+  }
+
+  private expireSilentClients(): void {
+    const ctx = this.context;
+    if (ctx === undefined) return;
+    const deadline = this.clock.now() - ctx.config.channelExpiredTimeout;
+    for (const channel of [...ctx.producers.expire(deadline), ...ctx.consumers.expire(deadline)]) {
+      this.logger.warn({ client: channel.clientId, peer: channel.connection.remoteAddress }, 'closing a client silent for too long');
+      channel.connection.close('no heartbeat');
+    }
+  }
+
+  /** NOTIFY_CONSUMER_IDS_CHANGED (40), oneway, to every consumer of the group. */
+  private notifyConsumerIdsChanged(group: ConsumerGroupInfo): void {
+    const extFields = NotifyConsumerIdsChangedRequestHeader.encode({ consumerGroup: group.groupName });
+    for (const channel of group.channels.values()) {
+      channel.connection.invokeOneway({ code: RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, extFields });
+    }
+  }
+}

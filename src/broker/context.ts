@@ -1,0 +1,34 @@
+/**
+ * context.ts: what broker handlers may use. Handlers get this and the request, nothing else: no
+ * broker object, no server, no sockets beyond the request's own connection.
+ */
+import type { UniqueIdGenerator } from '../message/index.js';
+import type { MessageStore, StoreConfig } from '../store/index.js';
+import type { Clock } from '../time/index.js';
+import type { Logger } from '../log/index.js';
+import type { BrokerConfig } from './config.js';
+import type { TopicConfigManager } from './topic/topic-config-manager.js';
+import type { SubscriptionGroupManager } from './subscription/subscription-group-manager.js';
+import type { ConsumerOffsetManager } from './offset/consumer-offset-manager.js';
+import type { ConsumerManager } from './client/consumer-manager.js';
+import type { ProducerManager } from './client/producer-manager.js';
+import type { PullHoldService } from './long-poll/pull-hold-service.js';
+
+export interface BrokerContext {
+  readonly config: BrokerConfig;
+  readonly storeConfig: StoreConfig;
+  readonly store: MessageStore;
+  readonly topics: TopicConfigManager;
+  readonly groups: SubscriptionGroupManager;
+  readonly offsets: ConsumerOffsetManager;
+  readonly consumers: ConsumerManager;
+  readonly producers: ProducerManager;
+  readonly pullHold: PullHoldService;
+  /** Asks for a registration with every name server soon (topics changed). */
+  readonly requestRegister: () => void;
+  readonly uniqueIds: UniqueIdGenerator;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** "brokerIP1:port", as registered and written into every message's store host. */
+  readonly brokerAddress: string;
+}

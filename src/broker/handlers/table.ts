@@ -1,0 +1,43 @@
+/**
+ * table.ts: every request code the broker answers, one handler each. Codes not listed here get
+ * REQUEST_CODE_NOT_SUPPORTED from the dispatcher.
+ */
+import type { Handler } from '../../remoting/index.js';
+import type { BrokerContext } from '../context.js';
+import { deleteTopicInBrokerHandler } from './delete-topic-in-broker.js';
+import { getAllTopicConfigHandler } from './get-all-topic-config.js';
+import { getConsumerListByGroupHandler } from './get-consumer-list-by-group.js';
+import { getEarliestMsgStoretimeHandler } from './get-earliest-msg-storetime.js';
+import { getMaxOffsetHandler } from './get-max-offset.js';
+import { getMinOffsetHandler } from './get-min-offset.js';
+import { heartBeatHandler } from './heart-beat.js';
+import { pullMessageHandler } from './pull-message.js';
+import { queryConsumerOffsetHandler } from './query-consumer-offset.js';
+import { searchOffsetByTimestampHandler } from './search-offset-by-timestamp.js';
+import { sendBatchMessageHandler } from './send-batch-message.js';
+import { sendMessageV2Handler } from './send-message-v2.js';
+import { sendMessageHandler } from './send-message.js';
+import { unregisterClientHandler } from './unregister-client.js';
+import { updateAndCreateTopicHandler } from './update-and-create-topic.js';
+import { updateConsumerOffsetHandler } from './update-consumer-offset.js';
+import { viewMessageByIdHandler } from './view-message-by-id.js';
+
+export const brokerHandlers: readonly Handler<BrokerContext>[] = [
+  sendMessageHandler,
+  sendMessageV2Handler,
+  sendBatchMessageHandler,
+  pullMessageHandler,
+  queryConsumerOffsetHandler,
+  updateConsumerOffsetHandler,
+  updateAndCreateTopicHandler,
+  getAllTopicConfigHandler,
+  searchOffsetByTimestampHandler,
+  getMaxOffsetHandler,
+  getMinOffsetHandler,
+  getEarliestMsgStoretimeHandler,
+  viewMessageByIdHandler,
+  heartBeatHandler,
+  unregisterClientHandler,
+  getConsumerListByGroupHandler,
+  deleteTopicInBrokerHandler,
+];

@@ -1,0 +1,193 @@
+/**
+ * send-message.ts: storing what producers send (SendMessageProcessor.java) for SEND_MESSAGE,
+ * SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE: check, complete the properties, store, answer with
+ * the offset message id of the stored record (equal to the id a consumer computes from it).
+ */
+import {
+  decodeBatch,
+  dlqTopic,
+  encodeSocketAddress,
+  findProperty,
+  isRetryTopic,
+  MessageConst,
+  MessageSysFlag,
+  RETRY_GROUP_TOPIC_PREFIX,
+  splitHostPort,
+  tagsCode,
+  withTransactionType,
+  BatchError,
+} from '../../message/index.js';
+import {
+  BodyError,
+  PermName,
+  ResponseCode,
+  SendMessageResponseHeader,
+  type SendMessageRequestHeader,
+  type TopicConfig,
+} from '../../protocol/index.js';
+import type { Connection, HandlerResult } from '../../remoting/index.js';
+import type { PutMessageRequest, PutMessageResult } from '../../store/index.js';
+import type { BrokerContext } from '../context.js';
+import { BrokerError } from '../errors.js';
+import { checkSend, randomQueueId } from './message-check.js';
+import { isTransactionPrepared, prepareProperties, unsupportedFeature, withProperty } from './message-properties.js';
+import { putResultToResponse } from './put-result.js';
+
+/** MQVersion ordinal of V3_4_9, from which clients send maxReconsumeTimes. */
+const VERSION_MAX_RECONSUME_TIMES = 121;
+const DLQ_QUEUE_NUMS_PER_GROUP = 1;
+
+const bornHosts = new WeakMap<Connection, { bytes: Buffer; v6: boolean }>();
+
+/** The connection's peer address as stored in BORNHOST, computed once per connection. */
+function bornHostOf(connection: Connection): { bytes: Buffer; v6: boolean } {
+  let host = bornHosts.get(connection);
+  if (host === undefined) {
+    const { host: ip, port } = splitHostPort(connection.remoteAddress);
+    const bytes = encodeSocketAddress(ip, port);
+    host = { bytes, v6: bytes.length > 8 };
+    bornHosts.set(connection, host);
+  }
+  return host;
+}
+
+interface Destination {
+  readonly topic: string;
+  readonly queueId: number;
+  readonly topicConfig: TopicConfig;
+  readonly properties: string;
+}
+
+/** Retry topics go to the group's DLQ once reconsumeTimes passes the limit (handleRetryAndDLQ). */
+function routeRetry(ctx: BrokerContext, header: SendMessageRequestHeader, version: number, destination: Destination): Destination {
+  if (!isRetryTopic(header.topic)) return destination;
+  const group = header.topic.slice(RETRY_GROUP_TOPIC_PREFIX.length);
+  const groupConfig = ctx.groups.findOrCreate(group);
+  if (groupConfig === undefined) throw new BrokerError(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group not exist, ${group}`);
+  const maxReconsumeTimes =
+    version >= VERSION_MAX_RECONSUME_TIMES && header.maxReconsumeTimes !== undefined ? header.maxReconsumeTimes : groupConfig.retryMaxTimes;
+  if ((header.reconsumeTimes ?? 0) <= maxReconsumeTimes) return destination;
+  const topic = dlqTopic(group);
+  const topicConfig = ctx.topics.createInSendMessageBack(topic, DLQ_QUEUE_NUMS_PER_GROUP, PermName.READ | PermName.WRITE, 0);
+  return {
+    topic,
+    queueId: randomQueueId(DLQ_QUEUE_NUMS_PER_GROUP),
+    topicConfig,
+    properties: withProperty(destination.properties, MessageConst.DELAY_TIME_LEVEL, '-1'),
+  };
+}
+
+function sysFlagFor(header: SendMessageRequestHeader, topicConfig: TopicConfig, bornV6: boolean): number {
+  let sysFlag = header.sysFlag & ~(MessageSysFlag.BORNHOST_V6_FLAG | MessageSysFlag.STOREHOSTADDRESS_V6_FLAG);
+  if (topicConfig.topicFilterType === 'MULTI_TAG') sysFlag |= MessageSysFlag.MULTI_TAGS_FLAG;
+  if (bornV6) sysFlag |= MessageSysFlag.BORNHOST_V6_FLAG;
+  return sysFlag;
+}
+
+function refuseTransaction(ctx: BrokerContext, properties: string): void {
+  if (!isTransactionPrepared(properties)) return;
+  const remark = ctx.config.rejectTransactionMessage
+    ? `the broker[${ctx.config.brokerIP1}] sending transaction message is forbidden`
+    : `the broker[${ctx.config.brokerIP1}] does not support transactional messages yet`;
+  throw new BrokerError(ResponseCode.NO_PERMISSION, remark);
+}
+
+function refuseUnsupported(properties: string): void {
+  const unsupported = unsupportedFeature(properties);
+  if (unsupported !== undefined) throw new BrokerError(ResponseCode.MESSAGE_ILLEGAL, unsupported);
+}
+
+/** SEND_MESSAGE (10) and SEND_MESSAGE_V2 (310). */
+export async function sendMessage(
+  ctx: BrokerContext,
+  header: SendMessageRequestHeader,
+  body: Buffer | undefined,
+  connection: Connection,
+  version: number,
+): Promise<HandlerResult> {
+  const topicConfig = checkSend(ctx, header, connection.remoteAddress);
+  const queueId = header.queueId < 0 ? randomQueueId(topicConfig.writeQueueNums) : header.queueId;
+  const destination = routeRetry(ctx, header, version, { topic: header.topic, queueId, topicConfig, properties: header.properties ?? '' });
+  const prepared = prepareProperties(destination.properties, ctx.config.brokerClusterName, () => ctx.uniqueIds.next(ctx.clock.now()));
+  refuseUnsupported(prepared.properties);
+  refuseTransaction(ctx, prepared.properties);
+  const born = bornHostOf(connection);
+  const request: PutMessageRequest = {
+    topic: destination.topic,
+    queueId: destination.queueId,
+    flag: header.flag,
+    body: body ?? Buffer.alloc(0),
+    properties: prepared.properties,
+    sysFlag: withTransactionType(sysFlagFor(header, destination.topicConfig, born.v6), MessageSysFlag.TRANSACTION_NOT_TYPE),
+    bornTimestamp: header.bornTimestamp,
+    bornHost: born.bytes,
+    reconsumeTimes: header.reconsumeTimes ?? 0,
+    preparedTransactionOffset: 0,
+    tagsCode: tagsCode(prepared.tags),
+  };
+  const result = await ctx.store.putMessage(request);
+  return answer(ctx, result, destination.queueId, (first) => ({ msgId: first.msgId, transactionId: prepared.uniqKey }));
+}
+
+/** SEND_BATCH_MESSAGE (320): the body holds the messages in the client batch layout. */
+export async function sendBatchMessage(
+  ctx: BrokerContext,
+  header: SendMessageRequestHeader,
+  body: Buffer | undefined,
+  connection: Connection,
+): Promise<HandlerResult> {
+  const topicConfig = checkSend(ctx, header, connection.remoteAddress);
+  if (isRetryTopic(header.topic)) throw new BrokerError(ResponseCode.MESSAGE_ILLEGAL, `Batch request does not support retry group ${header.topic}`);
+  let entries;
+  try {
+    entries = decodeBatch(body ?? Buffer.alloc(0));
+  } catch (error) {
+    if (error instanceof BatchError) throw new BodyError(error.message);
+    throw error;
+  }
+  if (entries.length === 0) throw new BrokerError(ResponseCode.MESSAGE_ILLEGAL, 'the batch holds no message');
+  const queueId = header.queueId < 0 ? randomQueueId(topicConfig.writeQueueNums) : header.queueId;
+  const born = bornHostOf(connection);
+  const sysFlag = sysFlagFor(header, topicConfig, born.v6) & ~MessageSysFlag.TRANSACTION_ROLLBACK_TYPE;
+  const requests = entries.map((entry): PutMessageRequest => {
+    const prepared = prepareProperties(entry.properties, ctx.config.brokerClusterName, () => ctx.uniqueIds.next(ctx.clock.now()));
+    refuseUnsupported(prepared.properties);
+    refuseTransaction(ctx, prepared.properties);
+    return {
+      topic: header.topic,
+      queueId,
+      flag: entry.flag,
+      body: entry.body,
+      properties: prepared.properties,
+      sysFlag,
+      bornTimestamp: header.bornTimestamp,
+      bornHost: born.bytes,
+      reconsumeTimes: header.reconsumeTimes ?? 0,
+      preparedTransactionOffset: 0,
+      tagsCode: tagsCode(prepared.tags),
+    };
+  });
+  const result = await ctx.store.putMessages(requests);
+  const batchUniqId = findProperty(header.properties ?? '', MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
+  return answer(ctx, result, queueId, (_first, all) => ({ msgId: all.map((message) => message.msgId).join(','), batchUniqId }));
+}
+
+type Appended = Extract<PutMessageResult, { messages: unknown }>['messages'][number];
+
+function answer(
+  ctx: BrokerContext,
+  result: PutMessageResult,
+  queueId: number,
+  ids: (first: Appended, all: readonly Appended[]) => { msgId: string; transactionId?: string; batchUniqId?: string | undefined },
+): HandlerResult {
+  const mapped = putResultToResponse(result, ctx.storeConfig.maxMessageSize);
+  if (!('messages' in result)) return mapped;
+  const first = result.messages[0];
+  if (first === undefined) throw new BrokerError(ResponseCode.SYSTEM_ERROR, 'the store stored nothing');
+  const extFields = {
+    ...SendMessageResponseHeader.encode({ ...ids(first, result.messages), queueId, queueOffset: first.queueOffset }),
+    [MessageConst.MSG_REGION]: ctx.config.regionId,
+    [MessageConst.TRACE_SWITCH]: String(ctx.config.traceOn),
+  };
+  return { ...mapped, extFields };
+}
