@@ -41,36 +41,43 @@ function parseArgs(): Options {
     .opts<Options>();
 }
 
-async function main(): Promise<void> {
-  const options = parseArgs();
-  const namesrvAddr = `127.0.0.1:${options.namesrvPort}`;
-  const entries: ConfigEntry[] = [
+function brokerEntries(options: Options, extra: readonly ConfigEntry[], namesrvAddr: string): ConfigEntry[] {
+  return [
     { key: 'brokerName', value: 'broker-a', source: 'standalone' },
     { key: 'brokerIP1', value: options.brokerIp, source: '--broker-ip' },
     { key: 'listenPort', value: String(options.brokerPort), source: '--broker-port' },
     { key: 'storePathRootDir', value: resolve(options.store), source: '--store' },
-    ...(options.configFile ? await readPropertiesFile(options.configFile) : []),
+    ...extra,
     { key: 'namesrvAddr', value: namesrvAddr, source: 'standalone' },
   ];
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs();
+  const extra = options.configFile ? await readPropertiesFile(options.configFile) : [];
   const namesrvConfig = loadNamesrvConfig([
     { key: 'listenPort', value: String(options.namesrvPort), source: '--namesrv-port' },
     { key: 'kvConfigPath', value: resolve(options.store, 'namesrv', 'kvConfig.json'), source: '--store' },
   ]);
-  const brokerConfigs = loadBrokerConfig(entries);
-  printWarnings([...namesrvConfig.warnings, ...brokerConfigs.warnings]);
+  // Checked before anything starts, so a bad file fails fast; loaded again once the name
+  // server's port is known (--namesrv-port 0 picks a free one).
+  const checked = loadBrokerConfig(brokerEntries(options, extra, `127.0.0.1:${options.namesrvPort}`));
+  printWarnings([...namesrvConfig.warnings, ...checked.warnings]);
   const logger = createLogger({ destination: 2 });
   await runUntilSignal(async () => {
     const namesrv = new NameServer({ config: namesrvConfig.config, logger: logger.child({ module: 'namesrv' }) });
     await namesrv.start();
     process.stdout.write(`The Name Server boot success. serializeType=JSON, address ${namesrvConfig.config.bindAddress}:${namesrv.port}\n`);
-    const broker = new Broker({ config: brokerConfigs.broker, storeConfig: brokerConfigs.store, logger: logger.child({ module: 'broker' }) });
+    const namesrvAddr = `127.0.0.1:${namesrv.port}`;
+    const { broker: config, store: storeConfig } = loadBrokerConfig(brokerEntries(options, extra, namesrvAddr));
+    const broker = new Broker({ config, storeConfig, logger: logger.child({ module: 'broker' }) });
     try {
       await broker.start();
     } catch (error) {
       await namesrv.shutdown();
       throw error;
     }
-    process.stdout.write(`The broker[${brokerConfigs.broker.brokerName}, ${broker.address}] boot success. serializeType=JSON and name server is ${namesrvAddr}\n`);
+    process.stdout.write(`The broker[${config.brokerName}, ${broker.address}] boot success. serializeType=JSON and name server is ${namesrvAddr}\n`);
     return {
       async shutdown() {
         await broker.shutdown();

@@ -94,7 +94,7 @@ export class Broker {
     if (ipBytes(config.brokerIP1) === undefined) throw new ConfigError([`brokerIP1: "${config.brokerIP1}" is not an IP address`]);
     const port = await this.server.listen(config.listenPort);
     const storeHost = encodeSocketAddress(config.brokerIP1, port);
-    const store = createMessageStore({ config: storeConfig, storeHost, clock: this.clock, logger: this.logger.child({ module: 'store' }) });
+    const store = createMessageStore({ config: storeConfig, storeHost, clock: this.clock, logger: this.logger });
     this.store = store;
     await store.start();
     const ctx = await this.buildContext(store, port);
