@@ -1,3 +1,4 @@
 /** config/: configuration schemas and Java .properties files. */
 export * from './schema.js';
 export * from './properties-file.js';
+export * from './atomic-file.js';

@@ -23,3 +23,17 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 export function testLogger(): Logger {
   return pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
 }
+
+/** A line a captureLogger() logger wrote, parsed. */
+export interface CapturedLine {
+  readonly level: number;
+  readonly msg: string;
+  readonly [key: string]: unknown;
+}
+
+/** A debug-level logger that keeps every line in memory, for tests that assert on logs. */
+export function captureLogger(): { logger: Logger; lines: CapturedLine[] } {
+  const lines: CapturedLine[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as CapturedLine) });
+  return { logger, lines };
+}

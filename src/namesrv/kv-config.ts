@@ -12,8 +12,8 @@
  * KVConfigError rather than being overwritten, so nobody loses data to a typo.
  * Must not: use synchronous fs calls (they would stall every request).
  */
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomically } from '../config/index.js';
 
 /** NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG: topic → "brokerName:queueNum;..." for ordered topics. */
 export const NAMESPACE_ORDER_TOPIC_CONFIG = 'ORDER_TOPIC_CONFIG';
@@ -54,29 +54,6 @@ function serialize(table: Table): string {
   const configTable: Record<string, Record<string, string>> = {};
   for (const [namespace, values] of table) configTable[namespace] = Object.fromEntries(values);
   return JSON.stringify({ configTable });
-}
-
-/** Writes `text` to `path` atomically: temporary file, fsync, rename, fsync of the directory. */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const directory = dirname(path);
-  await mkdir(directory, { recursive: true });
-  const temporary = `${path}.tmp`;
-  const file = await open(temporary, 'w');
-  try {
-    await file.writeFile(text, 'utf8');
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  await rename(temporary, path);
-  const dir = await open(directory, 'r');
-  try {
-    await dir.sync();
-  } catch {
-    // Some platforms and file systems cannot fsync a directory; the rename is still atomic.
-  } finally {
-    await dir.close();
-  }
 }
 
 export class KVConfig {
@@ -144,7 +121,7 @@ export class KVConfig {
   }
 
   private startWrite(): Promise<void> {
-    const write = writeAtomically(this.path, serialize(this.table)).finally(() => {
+    const write = writeFileAtomically(this.path, serialize(this.table)).finally(() => {
       if (this.writing === write) this.writing = undefined;
     });
     this.writing = write;

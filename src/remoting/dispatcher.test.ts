@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pino } from 'pino';
-import type { Logger } from '../log/index.js';
+import { captureLogger } from '../log/index.js';
 import {
   BodyError,
   createRequestCommand,
@@ -21,17 +20,6 @@ import { RemotingServer } from './server.js';
 /** A broken transport fails its test instead of hanging the run. */
 const LIMIT = { timeout: 60_000 };
 
-interface LogLine {
-  readonly level: number;
-  readonly msg: string;
-  readonly [key: string]: unknown;
-}
-
-function captureLogger(): { logger: Logger; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
-  return { logger, lines };
-}
 
 /** A connection stand-in that records what the dispatcher sends. */
 function fakeConnection(): { connection: Connection; sent: RemotingCommand[]; done: () => number } {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { test, type TestContext } from 'node:test';
-import { pino } from 'pino';
-import type { Logger } from '../log/index.js';
+import { captureLogger, type Logger } from '../log/index.js';
 import {
   createResponse,
   decodeFrame,
@@ -21,19 +20,6 @@ import { RemotingServer, type RemotingServerOptions } from './server.js';
 
 /** A broken transport fails its test instead of hanging the run. */
 const LIMIT = { timeout: 60_000 };
-
-interface LogLine {
-  readonly level: number;
-  readonly msg: string;
-  readonly [key: string]: unknown;
-}
-
-/** A debug-level logger that keeps every line, so tests can check what was logged. */
-function captureLogger(): { logger: Logger; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
-  return { logger, lines };
-}
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
