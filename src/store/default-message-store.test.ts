@@ -185,3 +185,18 @@ test('message-store - refuses puts before start and after shutdown', async () =>
     assert.equal(result.status, 'SERVICE_NOT_AVAILABLE');
   });
 });
+
+test('message-store - checkInDiskByConsumeOffset follows accessMessageInMemoryMaxRatio', async () => {
+  await withTempDir(async (root) => {
+    const warm = await startStore(smallConfig(root));
+    stored(await warm.store.putMessage(putRequest('TopicTest', 0, 'first', 'TagA')));
+    stored(await warm.store.putMessage(putRequest('TopicTest', 0, 'second', 'TagA')));
+    assert.equal(await warm.store.checkInDiskByConsumeOffset('TopicTest', 0, 0), false, 'a young queue is in memory');
+    assert.equal(await warm.store.checkInDiskByConsumeOffset('TopicTest', 0, 5), true, 'no message there');
+    assert.equal(await warm.store.checkInDiskByConsumeOffset('Nobody', 0, 0), true, 'no queue');
+    await warm.store.shutdown();
+    const cold = await startStore({ ...smallConfig(root), accessMessageInMemoryMaxRatio: 0 });
+    assert.equal(await cold.store.checkInDiskByConsumeOffset('TopicTest', 0, 0), true, 'with a 0% ratio every older message is cold');
+    await cold.store.shutdown();
+  });
+});

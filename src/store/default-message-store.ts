@@ -10,6 +10,7 @@
  * turn fills the staging buffers and answers OS_PAGE_CACHE_BUSY). Nothing but start() and
  * shutdown() changes the life cycle. Must not: know about the network or response codes.
  */
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { decodeRecord, type MessageRecord } from '../message/index.js';
 import type { Clock } from '../time/index.js';
@@ -201,6 +202,13 @@ export class DefaultMessageStore implements MessageStore {
   async getOffsetInQueueByTime(topic: string, queueId: number, timestamp: number, boundary: 'lower' | 'upper' = 'lower'): Promise<number> {
     const queue = this.consumeQueues.get(topic, queueId);
     return queue === undefined ? 0 : offsetByTime(queue, this.commitLog, timestamp, boundary);
+  }
+
+  async checkInDiskByConsumeOffset(topic: string, queueId: number, consumeOffset: number): Promise<boolean> {
+    const entry = await this.consumeQueues.get(topic, queueId)?.entryAt(consumeOffset);
+    if (entry === undefined) return true;
+    const memoryBytes = totalmem() * (this.config.accessMessageInMemoryMaxRatio / 100);
+    return this.commitLog.maxOffset - entry.commitLogOffset > memoryBytes;
   }
 
   async lookMessageByOffset(commitLogOffset: number): Promise<MessageRecord | undefined> {

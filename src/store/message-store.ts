@@ -135,6 +135,13 @@ export interface MessageStore {
    */
   getOffsetInQueueByTime(topic: string, queueId: number, timestamp: number, boundary?: 'lower' | 'upper'): Promise<number>;
 
+  /**
+   * True when the message at `consumeOffset` lies farther behind the CommitLog's end than
+   * accessMessageInMemoryMaxRatio of the machine's memory (or is gone): RocketMQ then treats it
+   * as cold, and a brand-new consumer group does not start there (checkInDiskByConsumeOffset).
+   */
+  checkInDiskByConsumeOffset(topic: string, queueId: number, consumeOffset: number): Promise<boolean>;
+
   /** The whole record at a CommitLog offset, or undefined when there is none. */
   lookMessageByOffset(commitLogOffset: number): Promise<MessageRecord | undefined>;
   /** The raw record bytes at a CommitLog offset, or undefined. */
