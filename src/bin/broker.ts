@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     configs = loadBrokerConfig(await brokerEntries(options));
     checkNamesrvAddr(configs.broker.namesrvAddr);
   } catch (error) {
-    exitWithError(error);
+    exitWithError('mqbroker', error);
   }
   printWarnings(configs.warnings);
   if (options.printConfigItem || options.printImportantConfig) {
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     return;
   }
   const { broker: config, store: storeConfig } = configs;
-  await runUntilSignal(async () => {
+  await runUntilSignal('mqbroker', async () => {
     const broker = new Broker({ config, storeConfig, logger: createLogger({ destination: 2 }) });
     await broker.start();
     const namesrv = config.namesrvAddr ? ` and name server is ${config.namesrvAddr}` : '';

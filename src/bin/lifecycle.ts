@@ -4,42 +4,46 @@
  * (a second signal forces the exit); an unexpected error is logged and exits with status 1.
  */
 import { ConfigError } from '../config/index.js';
+import { KVConfigError } from '../namesrv/index.js';
 
 export interface Running {
   shutdown(): Promise<void>;
 }
 
-/** Prints a user error and exits; anything else is a bug and shows its stack. */
-export function exitWithError(error: unknown): never {
+/**
+ * Prints why the program cannot go on and exits 1. A user or operating error (bad config, a
+ * corrupt state file, a port in use) is its message alone; anything else is a bug and shows its stack.
+ */
+export function exitWithError(program: string, error: unknown): never {
   if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-  } else if (error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    process.stderr.write(`cannot listen: ${error.message}\n`);
+    process.stderr.write(`${program}: ${error.message}\n`);
+  } else if (error instanceof KVConfigError || (error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string')) {
+    process.stderr.write(`${program}: ${error.message}\n`);
   } else {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`${program}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }
   process.exit(1);
 }
 
 /** Runs `start`, then waits for SIGINT/SIGTERM to shut what it started down. */
-export async function runUntilSignal(start: () => Promise<Running>): Promise<void> {
+export async function runUntilSignal(program: string, start: () => Promise<Running>): Promise<void> {
   let running: Running;
   try {
     running = await start();
   } catch (error) {
-    exitWithError(error);
+    exitWithError(program, error);
   }
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) {
-      process.stderr.write(`${signal} again: exiting without a clean shutdown\n`);
+      process.stderr.write(`${program}: ${signal} again: exiting without a clean shutdown\n`);
       process.exit(130);
     }
     stopping = true;
     running.shutdown().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(`${program}: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
         process.exit(1);
       },
     );

@@ -10,9 +10,10 @@
  * SIGINT / SIGTERM shut the server down cleanly.
  */
 import { Command } from 'commander';
-import { ConfigError, formatConfig, readPropertiesFile, type ConfigEntry } from '../config/index.js';
+import { formatConfig, readPropertiesFile, type ConfigEntry } from '../config/index.js';
 import { createLogger } from '../log/index.js';
-import { KVConfigError, loadNamesrvConfig, NameServer, namesrvConfigSchema, type NamesrvConfig } from '../namesrv/index.js';
+import { loadNamesrvConfig, NameServer, namesrvConfigSchema, type NamesrvConfig } from '../namesrv/index.js';
+import { exitWithError, runUntilSignal } from './lifecycle.js';
 
 interface Options {
   readonly configFile?: string;
@@ -48,40 +49,12 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`${formatConfig(namesrvConfigSchema, config)}\n`);
     return;
   }
-  const logger = createLogger({ destination: 2 });
-  const server = new NameServer({ config, logger });
-  await server.start();
-  process.stdout.write(`The Name Server boot success. serializeType=JSON, address ${config.bindAddress}:${server.port}\n`);
-
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    server.shutdown().then(
-      () => {
-        logger.flush();
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        logger.flush();
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  await runUntilSignal('mqnamesrv', async () => {
+    const server = new NameServer({ config, logger: createLogger({ destination: 2 }) });
+    await server.start();
+    process.stdout.write(`The Name Server boot success. serializeType=JSON, address ${config.bindAddress}:${server.port}\n`);
+    return server;
+  });
 }
 
-main(process.argv).catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`mqnamesrv: invalid configuration:\n${error.problems.map((problem) => `  ${problem}\n`).join('')}`);
-  } else if (error instanceof KVConfigError || (error instanceof Error && 'code' in error)) {
-    // Operating errors (a corrupt kvConfig.json, a port in use): the message says it all.
-    process.stderr.write(`mqnamesrv: ${error.message}\n`);
-  } else {
-    process.stderr.write(`mqnamesrv: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  }
-  process.exit(1);
-});
+main(process.argv).catch((error: unknown) => exitWithError('mqnamesrv', error));

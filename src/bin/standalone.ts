@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const checked = loadBrokerConfig(brokerEntries(options, extra, `127.0.0.1:${options.namesrvPort}`));
   printWarnings([...namesrvConfig.warnings, ...checked.warnings]);
   const logger = createLogger({ destination: 2 });
-  await runUntilSignal(async () => {
+  await runUntilSignal('standalone', async () => {
     const namesrv = new NameServer({ config: namesrvConfig.config, logger: logger.child({ module: 'namesrv' }) });
     await namesrv.start();
     process.stdout.write(`The Name Server boot success. serializeType=JSON, address ${namesrvConfig.config.bindAddress}:${namesrv.port}\n`);
@@ -87,4 +87,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch(exitWithError);
+main().catch((error: unknown) => exitWithError('standalone', error));
