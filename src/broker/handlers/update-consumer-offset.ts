@@ -9,9 +9,9 @@ export const updateConsumerOffsetHandler = defineHandler<BrokerContext, typeof U
   header: UpdateConsumerOffsetRequestHeader,
   handle(ctx, { header }) {
     if (ctx.groups.get(header.consumerGroup) === undefined) {
-      throw new BrokerError(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group not exist, ${header.consumerGroup}`);
+      throw new BrokerError(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `Group ${header.consumerGroup} not exist!`);
     }
-    if (ctx.topics.get(header.topic) === undefined) throw new BrokerError(ResponseCode.TOPIC_NOT_EXIST, `topic not exist, ${header.topic}`);
+    if (ctx.topics.get(header.topic) === undefined) throw new BrokerError(ResponseCode.TOPIC_NOT_EXIST, `Topic ${header.topic} not exist!`);
     if (header.commitOffset < 0) throw new BrokerError(ResponseCode.INVALID_PARAMETER, `commitOffset ${header.commitOffset} is negative`);
     ctx.offsets.commit(header.consumerGroup, header.topic, header.queueId, header.commitOffset);
     return ok();

@@ -34,8 +34,9 @@ function checkGroupAndTopic(ctx: BrokerContext, header: PullMessageRequestHeader
   if (topic === undefined) throw new BrokerError(ResponseCode.TOPIC_NOT_EXIST, `topic[${header.topic}] not exist, apply first please!`);
   if (!isReadable(topic.perm)) throw new BrokerError(ResponseCode.NO_PERMISSION, `the topic[${header.topic}] pulling message is forbidden`);
   if (header.queueId < 0 || header.queueId >= topic.readQueueNums) {
+    // INVALID_PARAMETER since RocketMQ 5.3 (SYSTEM_ERROR before): clients treat both as a failed pull.
     throw new BrokerError(
-      ResponseCode.SYSTEM_ERROR,
+      ResponseCode.INVALID_PARAMETER,
       `queueId[${header.queueId}] is illegal, topic:[${header.topic}] topicConfig.readQueueNums:[${topic.readQueueNums}] consumer:[${consumer}]`,
     );
   }
