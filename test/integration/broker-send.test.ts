@@ -207,18 +207,21 @@ describe('broker send', { timeout: 120_000 }, () => {
 
   test('broker - a %RETRY% message past maxReconsumeTimes goes to %DLQ%group', async () => {
     const group = 'GID_dlq';
-    const retry = sendResult(await sendMessage(admin, broker.address, { topic: `%RETRY%${group}`, reconsumeTimes: 3, maxReconsumeTimes: 16, body: 'retry me' }));
+    const retry = sendResult(await sendMessage(admin, broker.address, { topic: `%RETRY%${group}`, reconsumeTimes: 16, maxReconsumeTimes: 16, body: 'retry me' }));
     assert.equal(retry.queueId, 0);
     const [retried] = await pullAll(`%RETRY%${group}`, 0);
     assert.equal(retried?.body.toString(), 'retry me');
-    assert.equal(retried?.reconsumeTimes, 3);
+    assert.equal(retried?.reconsumeTimes, 16, 'reconsumeTimes == maxReconsumeTimes still retries');
 
-    const dead = sendResult(await sendMessage(admin, broker.address, { topic: `%RETRY%${group}`, reconsumeTimes: 17, maxReconsumeTimes: 16, body: 'dead' }));
+    // The header's maxReconsumeTimes wins over the group's retryMaxTimes (16)...
+    const dead = sendResult(await sendMessage(admin, broker.address, { topic: `%RETRY%${group}`, reconsumeTimes: 3, maxReconsumeTimes: 2, body: 'dead' }));
     const viewed = await viewMessage(decodeOffsetMessageId(dead.msgId).commitLogOffset);
     assert.equal(viewed.topic, `%DLQ%${group}`);
-    assert.equal(viewed.reconsumeTimes, 17);
+    assert.equal(viewed.reconsumeTimes, 3);
     assert.equal(recordProperties(viewed).get('DELAY'), '-1');
-    assert.deepEqual((await pullAll(`%DLQ%${group}`, 0)).map((record) => record.body.toString()), ['dead']);
+    // ... which applies when the header has none.
+    sendResult(await sendMessage(admin, broker.address, { topic: `%RETRY%${group}`, reconsumeTimes: 17, body: 'dead too' }));
+    assert.deepEqual((await pullAll(`%DLQ%${group}`, 0)).map((record) => record.body.toString()), ['dead', 'dead too']);
     assert.deepEqual(await maxOffsets(`%RETRY%${group}`, 1), [1], 'the retry topic got only the first');
     const route = await waitFor(() => topicRoute(admin, namesrv.address, `%DLQ%${group}`), 'route of the DLQ topic');
     assert.equal(route.queueDatas[0]?.writeQueueNums, 1);

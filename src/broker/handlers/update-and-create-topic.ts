@@ -29,7 +29,8 @@ export const updateAndCreateTopicHandler = defineHandler<BrokerContext, typeof C
     try {
       attributes = alterAttributes(ctx.topics.get(header.topic)?.attributes ?? {}, header.attributes);
     } catch (error) {
-      if (error instanceof AttributeError) throw new BrokerError(ResponseCode.INVALID_PARAMETER, error.message);
+      // Java's AttributeUtil throws a RuntimeException that updateAndCreateTopic answers as SYSTEM_ERROR.
+      if (error instanceof AttributeError) throw new BrokerError(ResponseCode.SYSTEM_ERROR, error.message);
       throw error;
     }
     const config = newTopicConfig(header.topic, {

@@ -24,7 +24,7 @@ export function alterAttributes(current: Readonly<Record<string, string>>, modif
     const sign = entry[0];
     const body = entry.slice(1);
     if (sign === '-') {
-      if (!Object.hasOwn(KNOWN_ATTRIBUTES, body)) throw new AttributeError(`unsupported attribute key: ${body}`);
+      if (!Object.hasOwn(KNOWN_ATTRIBUTES, body)) throw new AttributeError(`unsupported key: ${body}`);
       delete result[body];
       continue;
     }
@@ -33,7 +33,7 @@ export function alterAttributes(current: Readonly<Record<string, string>>, modif
     const name = body.slice(0, equals);
     const value = body.slice(equals + 1);
     const allowed = KNOWN_ATTRIBUTES[name];
-    if (allowed === undefined) throw new AttributeError(`unsupported attribute key: ${name}`);
+    if (allowed === undefined) throw new AttributeError(`unsupported key: ${name}`);
     if (!allowed.includes(value)) throw new AttributeError(`value ${value} of attribute ${name} is not one of ${allowed.join(', ')}`);
     result[name] = value;
   }
