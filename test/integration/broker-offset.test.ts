@@ -116,6 +116,24 @@ describe('broker offsets', { timeout: 120_000 }, () => {
     assert.equal(await queueOffset(admin, broker.address, RequestCode.GET_MAX_OFFSET, 'NoSuchTopic', 3), 0, 'an unknown queue');
   });
 
+  test('broker - consumerOffset.json is rewritten every flushConsumerOffsetInterval, not only at shutdown', async () => {
+    const fast = await startBroker({ namesrvAddr: namesrv.address, brokerName: 'broker-fast-flush', conf: { flushConsumerOffsetInterval: '100' } });
+    try {
+      await heartbeat(admin, fast.address, heartbeatBody('127.0.0.1@fast', [{ group: 'GID_fast', subscriptions: { FastTopic: '*' } }]));
+      await createTopic(admin, fast.address, namesrv.address, 'FastTopic', 1);
+      const path = join(fast.storeDir, 'config', 'consumerOffset.json');
+      for (const offset of [4, 6]) {
+        assert.equal((await updateConsumerOffset(admin, fast.address, 'GID_fast', 'FastTopic', 0, offset)).code, ResponseCode.SUCCESS);
+        await waitFor(async () => {
+          const text = await readFile(path, 'utf8').catch(() => '');
+          return text.replace(/\s+/g, '').includes(`"FastTopic@GID_fast":{0:${offset}}`);
+        }, `offset ${offset} in consumerOffset.json while the broker runs`);
+      }
+    } finally {
+      await fast.stop(true);
+    }
+  });
+
   test('broker - committed offsets survive a restart, kept in consumerOffset.json in RocketMQ\'s format', async () => {
     assert.equal((await updateConsumerOffset(admin, broker.address, GROUP, 'OffsetTopic', 0, 12)).code, ResponseCode.SUCCESS);
     assert.equal((await updateConsumerOffset(admin, broker.address, GROUP, 'OffsetTopic', 1, 5)).code, ResponseCode.SUCCESS);

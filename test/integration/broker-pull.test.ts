@@ -183,6 +183,18 @@ describe('broker pull', { timeout: 120_000 }, () => {
     assert.ok(Date.now() - pull.startedAt < ANSWERED_WELL_BEFORE_MS);
   });
 
+  test('broker - a suspendTimeoutMillis past a timer\'s range still holds the pull', async () => {
+    await createTopic(admin, broker.address, namesrv.address, 'PullLongHold', 1);
+    const pull = heldPull({ group: 'GID_long', topic: 'PullLongHold', suspendTimeoutMillis: 2 ** 32 });
+    await waitHeld(1);
+    assert.equal(await queueOffset(admin, broker.address, RequestCode.GET_MAX_OFFSET, 'PullLongHold', 0), 0);
+    assert.equal(pull.settled(), false, 'not answered at once (Node fires an overflowing setTimeout after 1 ms)');
+    sendResult(await sendMessage(admin, broker.address, { topic: 'PullLongHold', body: 'late' }));
+    const response = await pull.answer;
+    assert.equal(response.code, ResponseCode.SUCCESS, `${response.code} ${response.remark ?? ''}`);
+    assert.deepEqual(bodies(decodeRecords(response.body)), ['late']);
+  });
+
   test('broker - a held pull with a short suspendTimeoutMillis ends with PULL_NOT_FOUND', async () => {
     const response = await pullMessage(consumer, broker.address, { group: 'GID_long', topic: 'PullTopic', offset: 5, sysFlag: SUSPEND, suspendTimeoutMillis: 200 });
     assert.equal(response.code, ResponseCode.PULL_NOT_FOUND);

@@ -97,6 +97,9 @@ describe('broker send', { timeout: 120_000 }, () => {
       assert.ok(pulled, 'the pull finds the record');
       assert.equal(createOffsetMessageId(pulled.storeHost, pulled.commitLogOffset), result.msgId, 'a consumer computes the same id');
     }
+    const miss = await admin.invoke(broker.address, { code: RequestCode.VIEW_MESSAGE_BY_ID, extFields: ViewMessageRequestHeader.encode({ offset: 13 }) }, REQUEST_TIMEOUT_MS);
+    assert.equal(miss.code, ResponseCode.SYSTEM_ERROR, 'no record starts at offset 13');
+    assert.equal(miss.remark, 'can not find message by the offset, 13');
   });
 
   test('broker - queue offsets count up per queue', async () => {

@@ -7,6 +7,12 @@
  */
 import type { MessageFilter } from '../../store/index.js';
 
+/**
+ * The longest a pull is held, ms: Node's setTimeout fires after 1 ms when given more than a
+ * signed 32-bit delay, so longer suspendTimeoutMillis (a Java long) are capped here (~24.8 days).
+ */
+export const HOLD_MS_MAX = 2 ** 31 - 1;
+
 export type WakeReason = 'ARRIVED' | 'TIMEOUT' | 'FULL' | 'SHUTDOWN';
 
 interface HeldPull {
@@ -54,7 +60,7 @@ export class PullHoldService {
           resolve(reason);
         },
       };
-      const timer = setTimeout(() => pull.wake('TIMEOUT'), Math.max(0, timeoutMs));
+      const timer = setTimeout(() => pull.wake('TIMEOUT'), Math.min(Math.max(0, timeoutMs), HOLD_MS_MAX));
       entries.add(pull);
       this.count++;
     });
