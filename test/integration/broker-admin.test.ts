@@ -139,6 +139,11 @@ describe('broker admin', { timeout: 120_000 }, () => {
     assert.equal(system.code, ResponseCode.INVALID_PARAMETER);
     assert.equal(system.remark, 'The topic[SCHEDULE_TOPIC_XXXX] is conflict with system topic.');
     assert.equal((await allTopicConfig()).topicConfigTable['SCHEDULE_TOPIC_XXXX']?.readQueueNums, 18, 'unchanged');
+    for (const topic of ['RMQ_SYS_TRACE_TOPIC', 'rmq_sys_custom']) {
+      const refused = await updateTopic(topic, 1);
+      assert.equal(refused.code, ResponseCode.INVALID_PARAMETER, `${topic} is a system topic even when this broker lacks it`);
+      assert.equal(refused.remark, `The topic[${topic}] is conflict with system topic.`);
+    }
   });
 
   test('broker - DELETE_TOPIC_IN_BROKER forgets the topic, its messages and its consumer offsets', async () => {

@@ -284,6 +284,7 @@ describe('broker send', { timeout: 120_000 }, () => {
       assert.equal(properties.get('TAGS'), ['TagA', 'TagB', 'TagC'][index]);
       assert.equal(properties.get('KEYS'), `key-${index}`);
       assert.match(properties.get(UNIQ_KEY) ?? '', /^[0-9A-F]{32}$/, 'each entry gets its own UNIQ_KEY');
+      assert.equal(properties.get(MessageConst.CLUSTER), 'DefaultCluster');
     });
     const tagB = await pullMessage(admin, broker.address, { group: 'GID_send_reader', topic: 'SendBatch', queueId: 1, subscription: 'TagB' });
     assert.deepEqual(decodeRecords(tagB.body).map((record) => record.body.toString()), ['batch-1'], 'entries keep their own tag hash');
@@ -299,6 +300,9 @@ describe('broker send', { timeout: 120_000 }, () => {
       assert.ok([ResponseCode.SYSTEM_ERROR, ResponseCode.MESSAGE_ILLEGAL].includes(response.code as 1 | 13), `code ${response.code}`);
       assert.ok((response.remark ?? '').length > 0);
     }
+    const retryBatch = await sendMessage(admin, broker.address, { code: RequestCode.SEND_BATCH_MESSAGE, topic: '%RETRY%GID_batch', body: good });
+    assert.equal(retryBatch.code, ResponseCode.MESSAGE_ILLEGAL);
+    assert.equal(retryBatch.remark, 'batch request does not support retry group %RETRY%GID_batch');
     assert.deepEqual(await maxOffsets('SendBadBatch', 1), [0]);
     const result = sendResult(await sendMessage(admin, broker.address, { code: RequestCode.SEND_BATCH_MESSAGE, topic: 'SendBadBatch', body: good }));
     assert.equal(result.msgId.split(',').length, 2);

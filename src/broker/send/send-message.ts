@@ -137,7 +137,7 @@ export async function sendBatchMessage(
   connection: Connection,
 ): Promise<HandlerResult> {
   const topicConfig = checkSend(ctx, header, connection.remoteAddress);
-  if (isRetryTopic(header.topic)) throw new BrokerError(ResponseCode.MESSAGE_ILLEGAL, `Batch request does not support retry group ${header.topic}`);
+  if (isRetryTopic(header.topic)) throw new BrokerError(ResponseCode.MESSAGE_ILLEGAL, `batch request does not support retry group ${header.topic}`);
   let entries;
   try {
     entries = decodeBatch(body ?? Buffer.alloc(0));

@@ -18,7 +18,7 @@ import {
   type DataVersion,
   type TopicConfig,
 } from '../../protocol/index.js';
-import { TopicNames } from '../../message/index.js';
+import { SYSTEM_TOPIC_PREFIX, TopicNames } from '../../message/index.js';
 import type { Clock } from '../../time/index.js';
 import type { Logger } from '../../log/index.js';
 import type { BrokerConfig } from '../config.js';
@@ -27,6 +27,19 @@ import { ConfigFile } from '../persist/config-file.js';
 /** Queues of a topic whose config does not say (TopicConfig.defaultReadQueueNums). */
 const DEFAULT_QUEUE_NUMS = 16;
 const SCHEDULE_TOPIC_QUEUE_NUMS = 18;
+/** TopicValidator.SYSTEM_TOPIC_SET: system topics whether this broker has them or not. */
+const JAVA_SYSTEM_TOPICS: ReadonlySet<string> = new Set([
+  TopicNames.AUTO_CREATE_TOPIC_KEY,
+  TopicNames.SCHEDULE_TOPIC,
+  TopicNames.BENCHMARK_TOPIC,
+  TopicNames.TRANS_HALF_TOPIC,
+  TopicNames.RMQ_SYS_TRACE_TOPIC,
+  TopicNames.TRANS_OP_HALF_TOPIC,
+  TopicNames.TRANS_CHECK_MAX_TIME_TOPIC,
+  TopicNames.SELF_TEST_TOPIC,
+  TopicNames.OFFSET_MOVED_EVENT,
+  'CHECKPOINT_TOPIC',
+]);
 
 export function newTopicConfig(topicName: string, overrides: Partial<TopicConfig> = {}): TopicConfig {
   return {
@@ -86,8 +99,9 @@ export class TopicConfigManager {
     return this.table;
   }
 
+  /** TopicValidator.isSystemTopic: the built-in ones, Java's fixed set, and the rmq_sys_ prefix. */
   isSystemTopic(topic: string): boolean {
-    return this.systemTopics.has(topic);
+    return this.systemTopics.has(topic) || JAVA_SYSTEM_TOPICS.has(topic) || topic.startsWith(SYSTEM_TOPIC_PREFIX);
   }
 
   isOrderTopic(topic: string): boolean {
