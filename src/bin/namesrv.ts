@@ -12,7 +12,7 @@
 import { Command } from 'commander';
 import { formatConfig, readPropertiesFile, type ConfigEntry } from '../config/index.js';
 import { createLogger } from '../log/index.js';
-import { loadNamesrvConfig, NameServer, namesrvConfigSchema, type NamesrvConfig } from '../namesrv/index.js';
+import { loadNamesrvConfig, NameServer, NamesrvConfigSchema, type NamesrvConfig } from '../namesrv/index.js';
 import { exitWithError, runUntilSignal } from './lifecycle.js';
 
 interface Options {
@@ -46,7 +46,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const options = parseArgs(argv);
   const config = await loadConfig(options);
   if (options.printConfigItem === true) {
-    process.stdout.write(`${formatConfig(namesrvConfigSchema, config)}\n`);
+    process.stdout.write(`${formatConfig(NamesrvConfigSchema, config)}\n`);
     return;
   }
   await runUntilSignal('mqnamesrv', async () => {

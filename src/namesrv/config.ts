@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { key, loadConfig, type ConfigEntry, type ConfigOf, type Loaded } from '../config/index.js';
 
-export const namesrvConfigSchema = {
+export const NamesrvConfigSchema = {
   listenPort: key.int(9876, 'TCP port the name server listens on; 0 picks a free port', { min: 0, max: 65535 }),
   bindAddress: key.string('0.0.0.0', 'address the name server binds to'),
   kvConfigPath: key.string(join(homedir(), 'namesrv', 'kvConfig.json'), 'file that keeps the KV config (PUT_KV_CONFIG)'),
@@ -33,7 +33,7 @@ export const namesrvConfigSchema = {
   }),
 } as const;
 
-export type NamesrvConfig = ConfigOf<typeof namesrvConfigSchema>;
+export type NamesrvConfig = ConfigOf<typeof NamesrvConfigSchema>;
 
 /** RocketMQ NamesrvConfig / NettyServerConfig / NettyClientConfig keys with no effect here. */
 export const NAMESRV_UNSUPPORTED_KEYS: ReadonlySet<string> = new Set([
@@ -75,8 +75,8 @@ export const NAMESRV_UNSUPPORTED_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /** Checks `entries` (later ones win) over the defaults. Throws ConfigError naming every bad key. */
-export function loadNamesrvConfig(entries: readonly ConfigEntry[]): Loaded<typeof namesrvConfigSchema> {
-  return loadConfig(namesrvConfigSchema, entries, { unsupported: NAMESRV_UNSUPPORTED_KEYS });
+export function loadNamesrvConfig(entries: readonly ConfigEntry[]): Loaded<typeof NamesrvConfigSchema> {
+  return loadConfig(NamesrvConfigSchema, entries, { unsupported: NAMESRV_UNSUPPORTED_KEYS });
 }
 
 /** The defaults with some keys replaced (tests, embedding). */

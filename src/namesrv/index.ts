@@ -3,7 +3,7 @@ export { NameServer, type NameServerOptions } from './namesrv.js';
 export {
   loadNamesrvConfig,
   namesrvConfig,
-  namesrvConfigSchema,
+  NamesrvConfigSchema,
   NAMESRV_UNSUPPORTED_KEYS,
   type NamesrvConfig,
 } from './config.js';

@@ -108,8 +108,14 @@ export async function topicRoute(client: RemotingClient, namesrvAddr: string, to
   return response.code === ResponseCode.SUCCESS ? decodeTopicRouteData(response.body) : undefined;
 }
 
-/** UPDATE_AND_CREATE_TOPIC on a broker, then waits for the route to show at the name server. */
-export async function createTopic(client: RemotingClient, brokerAddr: string, namesrvAddr: string, topic: string, queueNums: number): Promise<void> {
+/** UPDATE_AND_CREATE_TOPIC on a broker, with RocketMQ's defaults for what `extra` leaves out; any answer. */
+export function updateTopic(
+  client: RemotingClient,
+  brokerAddr: string,
+  topic: string,
+  queueNums: number,
+  extra: { attributes?: string; order?: boolean } = {},
+): Promise<RemotingCommand> {
   const extFields = CreateTopicRequestHeader.encode({
     topic,
     defaultTopic: 'TBW102',
@@ -117,9 +123,15 @@ export async function createTopic(client: RemotingClient, brokerAddr: string, na
     writeQueueNums: queueNums,
     perm: PermName.READ | PermName.WRITE,
     topicFilterType: 'SINGLE_TAG',
-    order: false,
+    order: extra.order ?? false,
+    attributes: extra.attributes,
   });
-  const response: RemotingCommand = await client.invoke(brokerAddr, { code: RequestCode.UPDATE_AND_CREATE_TOPIC, extFields }, 3000);
+  return client.invoke(brokerAddr, { code: RequestCode.UPDATE_AND_CREATE_TOPIC, extFields }, 3000);
+}
+
+/** Creates a topic on a broker, then waits for the route to show at the name server. */
+export async function createTopic(client: RemotingClient, brokerAddr: string, namesrvAddr: string, topic: string, queueNums: number): Promise<void> {
+  const response = await updateTopic(client, brokerAddr, topic, queueNums);
   if (response.code !== ResponseCode.SUCCESS) throw new Error(`create topic ${topic}: ${response.code} ${response.remark ?? ''}`);
   await waitFor(async () => (await topicRoute(client, namesrvAddr, topic))?.queueDatas.some((q) => q.writeQueueNums === queueNums), `route of ${topic}`);
 }

@@ -11,13 +11,13 @@ import {
   PullMessageRequestHeader,
   RequestCode,
   ResponseCode,
-  SendMessageRequestHeaderV2,
   decodeFrame,
   encodeFrameBuffer,
   createRequestCommand,
 } from '../../src/protocol/index.js';
 import { decodeRecord } from '../../src/message/index.js';
 import type { RemotingClient } from '../../src/remoting/index.js';
+import { sendMessage, sendResult } from '../harness/broker-requests.js';
 import { adminClient, createTopic, startBroker, startNamesrv, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
 
 let namesrv: TestNamesrv;
@@ -92,19 +92,7 @@ const cases: Record<string, { bytes: Buffer; endAfter: boolean }> = {
 };
 
 async function sendOne(index: number): Promise<void> {
-  const extFields = SendMessageRequestHeaderV2.encode({
-    producerGroup: 'PID_bad',
-    topic,
-    defaultTopic: 'TBW102',
-    defaultTopicQueueNums: 4,
-    queueId: 0,
-    sysFlag: 0,
-    bornTimestamp: Date.now(),
-    flag: 0,
-    properties: 'TAGS\u0001TagA\u0002',
-  });
-  const response = await admin.invoke(broker.address, { code: RequestCode.SEND_MESSAGE_V2, extFields, body: Buffer.from(`message-${index}`) }, 3000);
-  assert.equal(response.code, ResponseCode.SUCCESS, response.remark);
+  sendResult(await sendMessage(admin, broker.address, { topic, body: `message-${index}`, properties: { TAGS: 'TagA' } }));
 }
 
 async function readAll(): Promise<string[]> {

@@ -8,9 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeOffsetMessageId } from '../../src/message/index.js';
 import {
-  CreateTopicRequestHeader,
   DeleteTopicRequestHeader,
-  PermName,
   RequestCode,
   ResponseCode,
   ViewMessageRequestHeader,
@@ -18,7 +16,7 @@ import {
   type RemotingCommand,
 } from '../../src/protocol/index.js';
 import type { RemotingClient } from '../../src/remoting/index.js';
-import { adminClient, createTopic, startBroker, startNamesrv, topicRoute, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
+import { adminClient, createTopic, startBroker, startNamesrv, topicRoute, updateTopic as updateTopicRequest, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
 import {
   REQUEST_TIMEOUT_MS,
   decodeRecords,
@@ -57,17 +55,7 @@ function namesrvAddr(): string {
 }
 
 function updateTopic(topic: string, queueNums: number, extra: { attributes?: string; order?: boolean } = {}): Promise<RemotingCommand> {
-  const extFields = CreateTopicRequestHeader.encode({
-    topic,
-    defaultTopic: 'TBW102',
-    readQueueNums: queueNums,
-    writeQueueNums: queueNums,
-    perm: PermName.READ | PermName.WRITE,
-    topicFilterType: 'SINGLE_TAG',
-    order: extra.order ?? false,
-    attributes: extra.attributes,
-  });
-  return admin.invoke(broker.address, { code: RequestCode.UPDATE_AND_CREATE_TOPIC, extFields }, REQUEST_TIMEOUT_MS);
+  return updateTopicRequest(admin, broker.address, topic, queueNums, extra);
 }
 
 function deleteTopic(topic: string): Promise<RemotingCommand> {

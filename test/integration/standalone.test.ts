@@ -14,8 +14,8 @@ import {
   OffsetResponseHeader,
   RequestCode,
   ResponseCode,
-  SendMessageRequestHeaderV2,
 } from '../../src/protocol/index.js';
+import { sendMessage, sendResult } from '../harness/broker-requests.js';
 import { adminClient, startNamesrv, tempDir, topicRoute, waitFor } from '../harness/cluster.js';
 import { runToEnd, startUntil } from '../harness/process.js';
 
@@ -24,21 +24,6 @@ const BROKER_BOOT = /^The broker\[([^,]+), ([\d.]+:\d+)\] boot success\. seriali
 const admin = adminClient();
 
 after(() => admin.close());
-
-async function send(brokerAddr: string, topic: string, body: string): Promise<void> {
-  const extFields = SendMessageRequestHeaderV2.encode({
-    producerGroup: 'PID_standalone',
-    topic,
-    defaultTopic: 'TBW102',
-    defaultTopicQueueNums: 4,
-    queueId: 0,
-    sysFlag: 0,
-    bornTimestamp: Date.now(),
-    flag: 0,
-  });
-  const response = await admin.invoke(brokerAddr, { code: RequestCode.SEND_MESSAGE_V2, extFields, body: Buffer.from(body) }, 5000);
-  assert.equal(response.code, ResponseCode.SUCCESS, response.remark);
-}
 
 async function maxOffset(brokerAddr: string, topic: string): Promise<number> {
   const response = await admin.invoke(brokerAddr, { code: RequestCode.GET_MAX_OFFSET, extFields: GetMaxOffsetRequestHeader.encode({ topic, queueId: 0 }) }, 5000);
@@ -59,7 +44,7 @@ describe('processes', { timeout: 120_000 }, () => {
     });
     assert.equal((await admin.invoke(brokerAddr, { code: RequestCode.UPDATE_AND_CREATE_TOPIC, extFields: create }, 5000)).code, ResponseCode.SUCCESS);
     await waitFor(() => topicRoute(admin, broker?.[3] ?? '', 'Standalone'), 'the route at the standalone name server');
-    for (let index = 0; index < 10; index++) await send(brokerAddr, 'Standalone', `m${index}`);
+    for (let index = 0; index < 10; index++) sendResult(await sendMessage(admin, brokerAddr, { topic: 'Standalone', body: `m${index}` }));
     assert.ok(existsSync(join(store, 'abort')), 'the abort file exists while running');
     const stopped = await first.stop('SIGTERM');
     assert.equal(stopped.code, 0, stopped.stderr);

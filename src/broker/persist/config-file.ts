@@ -7,8 +7,8 @@
  * Writes are coalesced: persist() while a write runs schedules one more write, which renders the
  * latest state; there is never more than one write in flight and one pending.
  */
-import { copyFile, mkdir, open, readFile, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomically } from '../../config/index.js';
 import type { Logger } from '../../log/index.js';
 
 export class ConfigFile {
@@ -63,35 +63,11 @@ export class ConfigFile {
     do {
       this.again = false;
       try {
-        await this.writeAtomically(this.render());
+        await writeFileAtomically(this.path, this.render(), true);
       } catch (error) {
         // The in-memory state is intact; the next persist() tries again.
         this.logger.error({ file: this.path, err: error }, 'cannot write config file');
       }
     } while (this.again);
-  }
-
-  private async writeAtomically(text: string): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.tmp`;
-    const handle = await open(tmp, 'w');
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await copyFile(this.path, `${this.path}.bak`);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    await rename(tmp, this.path);
-    const directory = await open(dirname(this.path), 'r');
-    try {
-      await directory.sync();
-    } finally {
-      await directory.close();
-    }
   }
 }

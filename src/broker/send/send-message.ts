@@ -97,6 +97,28 @@ function refuseUnsupported(properties: string): void {
   if (unsupported !== undefined) throw new BrokerError(ResponseCode.MESSAGE_ILLEGAL, unsupported);
 }
 
+/** One message as it will be stored: properties completed, unsupported kinds refused. */
+function storable(
+  ctx: BrokerContext,
+  header: SendMessageRequestHeader,
+  born: { bytes: Buffer },
+  message: { topic: string; queueId: number; flag: number; body: Buffer; properties: string; sysFlag: number },
+): { request: PutMessageRequest; uniqKey: string } {
+  const prepared = prepareProperties(message.properties, ctx.config.brokerClusterName, () => ctx.uniqueIds.next(ctx.clock.now()));
+  refuseUnsupported(prepared.properties);
+  refuseTransaction(ctx, prepared.properties);
+  const request: PutMessageRequest = {
+    ...message,
+    properties: prepared.properties,
+    bornTimestamp: header.bornTimestamp,
+    bornHost: born.bytes,
+    reconsumeTimes: header.reconsumeTimes ?? 0,
+    preparedTransactionOffset: 0,
+    tagsCode: tagsCode(prepared.tags),
+  };
+  return { request, uniqKey: prepared.uniqKey };
+}
+
 /** SEND_MESSAGE (10) and SEND_MESSAGE_V2 (310). */
 export async function sendMessage(
   ctx: BrokerContext,
@@ -108,25 +130,17 @@ export async function sendMessage(
   const topicConfig = checkSend(ctx, header, connection.remoteAddress);
   const queueId = header.queueId < 0 ? randomQueueId(topicConfig.writeQueueNums) : header.queueId;
   const destination = routeRetry(ctx, header, version, { topic: header.topic, queueId, topicConfig, properties: header.properties ?? '' });
-  const prepared = prepareProperties(destination.properties, ctx.config.brokerClusterName, () => ctx.uniqueIds.next(ctx.clock.now()));
-  refuseUnsupported(prepared.properties);
-  refuseTransaction(ctx, prepared.properties);
   const born = bornHostOf(connection);
-  const request: PutMessageRequest = {
+  const { request, uniqKey } = storable(ctx, header, born, {
     topic: destination.topic,
     queueId: destination.queueId,
     flag: header.flag,
     body: body ?? Buffer.alloc(0),
-    properties: prepared.properties,
+    properties: destination.properties,
     sysFlag: withTransactionType(sysFlagFor(header, destination.topicConfig, born.v6), MessageSysFlag.TRANSACTION_NOT_TYPE),
-    bornTimestamp: header.bornTimestamp,
-    bornHost: born.bytes,
-    reconsumeTimes: header.reconsumeTimes ?? 0,
-    preparedTransactionOffset: 0,
-    tagsCode: tagsCode(prepared.tags),
-  };
+  });
   const result = await ctx.store.putMessage(request);
-  return answer(ctx, result, destination.queueId, (first) => ({ msgId: first.msgId, transactionId: prepared.uniqKey }));
+  return answer(ctx, result, destination.queueId, (first) => ({ msgId: first.msgId, transactionId: uniqKey }));
 }
 
 /** SEND_BATCH_MESSAGE (320): the body holds the messages in the client batch layout. */
@@ -148,25 +162,10 @@ export async function sendBatchMessage(
   if (entries.length === 0) throw new BrokerError(ResponseCode.MESSAGE_ILLEGAL, 'the batch holds no message');
   const queueId = header.queueId < 0 ? randomQueueId(topicConfig.writeQueueNums) : header.queueId;
   const born = bornHostOf(connection);
-  const sysFlag = sysFlagFor(header, topicConfig, born.v6) & ~MessageSysFlag.TRANSACTION_ROLLBACK_TYPE;
-  const requests = entries.map((entry): PutMessageRequest => {
-    const prepared = prepareProperties(entry.properties, ctx.config.brokerClusterName, () => ctx.uniqueIds.next(ctx.clock.now()));
-    refuseUnsupported(prepared.properties);
-    refuseTransaction(ctx, prepared.properties);
-    return {
-      topic: header.topic,
-      queueId,
-      flag: entry.flag,
-      body: entry.body,
-      properties: prepared.properties,
-      sysFlag,
-      bornTimestamp: header.bornTimestamp,
-      bornHost: born.bytes,
-      reconsumeTimes: header.reconsumeTimes ?? 0,
-      preparedTransactionOffset: 0,
-      tagsCode: tagsCode(prepared.tags),
-    };
-  });
+  const sysFlag = withTransactionType(sysFlagFor(header, topicConfig, born.v6), MessageSysFlag.TRANSACTION_NOT_TYPE);
+  const requests = entries.map(
+    (entry) => storable(ctx, header, born, { topic: header.topic, queueId, flag: entry.flag, body: entry.body, properties: entry.properties, sysFlag }).request,
+  );
   const result = await ctx.store.putMessages(requests);
   const batchUniqId = findProperty(header.properties ?? '', MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
   return answer(ctx, result, queueId, (_first, all) => ({ msgId: all.map((message) => message.msgId).join(','), batchUniqId }));

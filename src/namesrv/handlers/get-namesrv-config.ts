@@ -2,12 +2,12 @@
 import { formatConfig } from '../../config/index.js';
 import { RequestCode } from '../../protocol/index.js';
 import { defineBodyHandler, ok } from '../../remoting/index.js';
-import { namesrvConfigSchema } from '../config.js';
+import { NamesrvConfigSchema } from '../config.js';
 import type { NamesrvContext } from './context.js';
 
 export const getNamesrvConfig = defineBodyHandler<NamesrvContext>({
   code: RequestCode.GET_NAMESRV_CONFIG,
   handle(ctx) {
-    return ok(undefined, Buffer.from(`${formatConfig(namesrvConfigSchema, ctx.config)}\n`, 'utf8'));
+    return ok(undefined, Buffer.from(`${formatConfig(NamesrvConfigSchema, ctx.config)}\n`, 'utf8'));
   },
 });

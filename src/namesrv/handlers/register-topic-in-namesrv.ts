@@ -5,9 +5,8 @@
  */
 import {
   asArray,
-  asInteger,
   asObject,
-  asString,
+  decodeQueueData,
   optional,
   parseBody,
   RegisterTopicRequestHeader,
@@ -20,17 +19,9 @@ import type { NamesrvContext } from './context.js';
 function decodeQueueDatas(body: Buffer | undefined): QueueData[] {
   if (body === undefined || body.length === 0) return [];
   const root = asObject(parseBody(body, 'topic route'), 'route');
-  return optional(root['queueDatas'], [], (value) => asArray(value, 'route.queueDatas')).map((item, index) => {
-    const path = `route.queueDatas[${index}]`;
-    const queueData = asObject(item, path);
-    return {
-      brokerName: asString(queueData['brokerName'], `${path}.brokerName`),
-      readQueueNums: asInteger(queueData['readQueueNums'], `${path}.readQueueNums`),
-      writeQueueNums: asInteger(queueData['writeQueueNums'], `${path}.writeQueueNums`),
-      perm: asInteger(queueData['perm'], `${path}.perm`),
-      topicSysFlag: optional(queueData['topicSysFlag'], 0, (value) => asInteger(value, `${path}.topicSysFlag`)),
-    };
-  });
+  return optional(root['queueDatas'], [], (value) => asArray(value, 'route.queueDatas')).map((item, index) =>
+    decodeQueueData(item, `route.queueDatas[${index}]`),
+  );
 }
 
 export const registerTopicInNamesrv = defineHandler<NamesrvContext, typeof RegisterTopicRequestHeader.fields>({

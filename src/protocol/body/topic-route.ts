@@ -84,7 +84,7 @@ export function decodeBrokerData(value: unknown, path: string): BrokerData {
   };
 }
 
-function decodeQueueData(value: unknown, path: string): QueueData {
+export function decodeQueueData(value: unknown, path: string): QueueData {
   const object = asObject(value, path);
   return {
     brokerName: asString(object['brokerName'], `${path}.brokerName`),
