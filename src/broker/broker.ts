@@ -1,7 +1,9 @@
 /**
  * broker.ts: wiring only. Builds the store, the managers and the remoting server, connects the
- * store's arrival events to long polling and client connections to the client managers, runs the
- * housekeeping timers and the name server registration, and takes it all down in order.
+ * store's arrival events to long polling and the schedule, and client connections to the client
+ * managers, runs the housekeeping timers and the name server registration, and takes it all down
+ * in order: the schedule service starts after the store and stops (writing delayOffset.json)
+ * before it.
  */
 import { join } from 'node:path';
 import { encodeSocketAddress, ipBytes, UniqueIdGenerator } from '../message/index.js';
@@ -22,9 +24,13 @@ import type { BrokerContext } from './context.js';
 import { ConsumerManager, type ConsumerGroupInfo } from './client/consumer-manager.js';
 import { ProducerManager } from './client/producer-manager.js';
 import { brokerHandlers } from './handlers/table.js';
+import { RebalanceLockManager } from './lock/rebalance-lock-manager.js';
 import { PullHoldService } from './long-poll/pull-hold-service.js';
 import { ConsumerOffsetManager } from './offset/consumer-offset-manager.js';
 import { NamesrvRegistrar } from './registration/namesrv-registrar.js';
+import { DelayLevelTable } from './schedule/delay-levels.js';
+import { ScheduleMessageService } from './schedule/schedule-message-service.js';
+import { scheduleAwareTagsCodeOf } from './schedule/schedule-route.js';
 import { SubscriptionGroupManager } from './subscription/subscription-group-manager.js';
 import { TopicConfigManager } from './topic/topic-config-manager.js';
 
@@ -94,27 +100,32 @@ export class Broker {
     if (ipBytes(config.brokerIP1) === undefined) throw new ConfigError([`brokerIP1: "${config.brokerIP1}" is not an IP address`]);
     const port = await this.server.listen(config.listenPort);
     const storeHost = encodeSocketAddress(config.brokerIP1, port);
-    const store = createMessageStore({ config: storeConfig, storeHost, clock: this.clock, logger: this.logger });
+    const delayLevels = new DelayLevelTable(config.messageDelayLevel);
+    const tagsCodeOf = scheduleAwareTagsCodeOf(delayLevels);
+    const store = createMessageStore({ config: storeConfig, storeHost, clock: this.clock, logger: this.logger, tagsCodeOf });
     this.store = store;
     await store.start();
-    const ctx = await this.buildContext(store, port);
+    const ctx = await this.buildContext(store, port, delayLevels);
     this.context = ctx;
     store.onMessageArrived((event) => ctx.pullHold.notifyArrival(event.topic, event.queueId, event.maxOffset, event.tagsCode));
+    store.onMessageArrived(ctx.schedule.onMessageArrived);
+    ctx.schedule.start();
     this.dispatcher = new Dispatcher(brokerHandlers, ctx, this.logger);
     ctx.offsets.start();
-    this.housekeeping = setInterval(() => this.expireSilentClients(), CLIENT_SCAN_INTERVAL_MS);
+    this.housekeeping = setInterval(() => this.housekeep(), CLIENT_SCAN_INTERVAL_MS);
     this.housekeeping.unref();
     await this.registrar?.start();
   }
 
-  private async buildContext(store: MessageStore, port: number): Promise<BrokerContext> {
+  private async buildContext(store: MessageStore, port: number, delayLevels: DelayLevelTable): Promise<BrokerContext> {
     const { config, storeConfig } = this.options;
     const configDir = join(storeConfig.storePathRootDir, 'config');
     const requestRegister = (): void => this.registrar?.requestRegister();
     const topics = new TopicConfigManager(config, join(configDir, 'topics.json'), this.clock, this.logger, requestRegister);
     const groups = new SubscriptionGroupManager(config.autoCreateSubscriptionGroup, join(configDir, 'subscriptionGroup.json'), this.clock, this.logger);
     const offsets = new ConsumerOffsetManager(join(configDir, 'consumerOffset.json'), config.flushConsumerOffsetInterval, this.logger);
-    await Promise.all([topics.load(), groups.load(), offsets.load()]);
+    const schedule = new ScheduleMessageService({ store, levels: delayLevels, path: join(configDir, 'delayOffset.json'), clock: this.clock, logger: this.logger });
+    await Promise.all([topics.load(), groups.load(), offsets.load(), schedule.load()]);
     const brokerAddress = `${config.brokerIP1}:${port}`;
     const namesrvAddrs = parseNamesrvAddr(config.namesrvAddr);
     if (namesrvAddrs.length > 0) {
@@ -140,6 +151,9 @@ export class Broker {
       consumers: new ConsumerManager((group) => this.notifyConsumerIdsChanged(group)),
       producers: new ProducerManager(),
       pullHold: new PullHoldService(config.maxHeldPullRequests, (topic, queueId) => store.getMaxOffsetInQueue(topic, queueId)),
+      delayLevels,
+      schedule,
+      locks: new RebalanceLockManager(this.clock, config.rebalanceLockMaxLiveTime, this.logger),
       requestRegister,
       uniqueIds: new UniqueIdGenerator(ipBytes(config.brokerIP1) ?? Buffer.alloc(4), process.pid, Math.floor(Math.random() * 2 ** 31), this.clock.now()),
       clock: this.clock,
@@ -148,7 +162,10 @@ export class Broker {
     };
   }
 
-  /** Unregisters, answers held pulls, closes connections, writes the config files and the store. */
+  /**
+   * Unregisters, answers held pulls, closes connections, stops the schedule (which writes
+   * delayOffset.json), writes the config files and the store.
+   */
   async shutdown(): Promise<void> {
     if (this.housekeeping) clearInterval(this.housekeeping);
     await this.registrar?.shutdown();
@@ -156,6 +173,7 @@ export class Broker {
     await this.server.close();
     await this.namesrvClient.close();
     if (this.context) {
+      await this.context.schedule.shutdown();
       await this.context.offsets.shutdown();
       await Promise.all([this.context.topics.flush(), this.context.groups.flush()]);
     }
@@ -177,6 +195,11 @@ export class Broker {
     if (ctx === undefined) return;
     ctx.producers.removeConnection(connection);
     ctx.consumers.removeConnection(connection, (group) => ctx.groups.get(group)?.notifyConsumerIdsChangedEnable ?? true);
+  }
+
+  private housekeep(): void {
+    this.expireSilentClients();
+    this.context?.locks.sweep();
   }
 
   private expireSilentClients(): void {

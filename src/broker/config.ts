@@ -7,6 +7,7 @@
 import { hostname, networkInterfaces } from 'node:os';
 import { ConfigError, key, loadConfig, type ConfigEntry, type ConfigOf } from '../config/index.js';
 import { STORE_CONFIG_ALIASES, StoreConfigSchema, UNSUPPORTED_STORE_KEYS, type StoreConfig } from '../store/index.js';
+import { messageDelayLevelKey } from './schedule/delay-levels.js';
 
 /** The first non-loopback IPv4 address, as RocketMQ's RemotingUtil.getLocalAddress picks brokerIP1. */
 export function localIPv4(): string {
@@ -46,6 +47,8 @@ export const BrokerConfigSchema = {
   traceOn: key.boolean(true, 'Trace switch written in send responses (TRACE_ON).'),
   enablePropertyFilter: key.boolean(false, 'Accept SQL92 subscriptions (not supported yet: SQL92 pulls are refused).'),
   maxHeldPullRequests: key.int(100000, 'Most pulls held for long polling at once; more are answered at once.', { min: 1 }),
+  messageDelayLevel: messageDelayLevelKey('Delay of each delay level, level 1 first: integers with s, m, h or d (a MessageStoreConfig key in RocketMQ).'),
+  rebalanceLockMaxLiveTime: key.long(60000, 'An orderly consumer\'s queue lock expires this long after its last renewal, ms (RocketMQ: -Drocketmq.broker.rebalance.lockMaxLiveTime).', { min: 1 }),
 } as const;
 
 export type BrokerConfig = ConfigOf<typeof BrokerConfigSchema>;
@@ -60,7 +63,6 @@ export const UNSUPPORTED_BROKER_KEYS: ReadonlySet<string> = new Set([
   'waitTimeMillsInSendQueue',
   'enableDLegerCommitLog',
   'aclEnable',
-  'messageDelayLevel',
   'slaveReadEnable',
   'transactionTimeOut',
   'transactionCheckMax',

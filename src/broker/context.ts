@@ -13,6 +13,9 @@ import type { ConsumerOffsetManager } from './offset/consumer-offset-manager.js'
 import type { ConsumerManager } from './client/consumer-manager.js';
 import type { ProducerManager } from './client/producer-manager.js';
 import type { PullHoldService } from './long-poll/pull-hold-service.js';
+import type { DelayLevelTable } from './schedule/delay-levels.js';
+import type { ScheduleMessageService } from './schedule/schedule-message-service.js';
+import type { RebalanceLockManager } from './lock/rebalance-lock-manager.js';
 
 export interface BrokerContext {
   readonly config: BrokerConfig;
@@ -24,6 +27,12 @@ export interface BrokerContext {
   readonly consumers: ConsumerManager;
   readonly producers: ProducerManager;
   readonly pullHold: PullHoldService;
+  /** messageDelayLevel, parsed: where a delayed put waits and for how long. */
+  readonly delayLevels: DelayLevelTable;
+  /** Delivers delayed messages; handlers only read its offsets (GET_ALL_DELAY_OFFSET). */
+  readonly schedule: ScheduleMessageService;
+  /** Orderly consumers' queue locks (LOCK_BATCH_MQ / UNLOCK_BATCH_MQ). */
+  readonly locks: RebalanceLockManager;
   /** Asks for a registration with every name server soon (topics changed). */
   readonly requestRegister: () => void;
   readonly uniqueIds: UniqueIdGenerator;

@@ -1,6 +1,8 @@
 /**
  * request-code.ts: RocketMQ's request codes (RequestCode.java), the numbers on the wire.
  * A server answers any code it has no handler for with REQUEST_CODE_NOT_SUPPORTED.
+ * Codes from 800000 up are rocketmq-ts's own requests, with no RocketMQ twin; RocketMQ's
+ * highest code is 200151, so they cannot collide with one a Java peer sends.
  */
 export const RequestCode = {
   SEND_MESSAGE: 10,
@@ -118,6 +120,8 @@ export const RequestCode = {
   POLLING_INFO: 200055,
   POP_ROLLBACK: 200056,
   BATCH_ACK_MESSAGE: 200151,
+  /** Ours: re-send a dead-lettered message to its original topic (mqadmin, dashboard). */
+  RESEND_DEAD_LETTER_MESSAGE: 800000,
 } as const;
 
 export type RequestCodeName = keyof typeof RequestCode;

@@ -21,6 +21,11 @@ import { unregisterClientHandler } from './unregister-client.js';
 import { updateAndCreateTopicHandler } from './update-and-create-topic.js';
 import { updateConsumerOffsetHandler } from './update-consumer-offset.js';
 import { viewMessageByIdHandler } from './view-message-by-id.js';
+import { consumerSendMsgBackHandler } from './consumer-send-msg-back.js';
+import { getAllDelayOffsetHandler } from './get-all-delay-offset.js';
+import { lockBatchMqHandler } from './lock-batch-mq.js';
+import { resendDeadLetterMessageHandler } from './resend-dead-letter-message.js';
+import { unlockBatchMqHandler } from './unlock-batch-mq.js';
 
 export const brokerHandlers: readonly Handler<BrokerContext>[] = [
   sendMessageHandler,
@@ -40,4 +45,9 @@ export const brokerHandlers: readonly Handler<BrokerContext>[] = [
   unregisterClientHandler,
   getConsumerListByGroupHandler,
   deleteTopicInBrokerHandler,
+  consumerSendMsgBackHandler,
+  lockBatchMqHandler,
+  unlockBatchMqHandler,
+  getAllDelayOffsetHandler,
+  resendDeadLetterMessageHandler,
 ];

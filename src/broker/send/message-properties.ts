@@ -43,13 +43,11 @@ export function prepareProperties(original: string, clusterName: string, newUniq
 }
 
 /**
- * Why this broker cannot store the message as asked, or undefined. Delayed, timed and
- * transactional messages need services this broker does not have yet; storing them as plain
- * messages would deliver them early or uncommitted, so they are refused with a clear remark.
+ * Why this broker cannot store the message as asked, or undefined. Timer messages need a service
+ * this broker does not have yet; storing them as plain messages would deliver them early, so they
+ * are refused with a clear remark. (Delay levels go through the schedule: schedule/.)
  */
 export function unsupportedFeature(properties: string): string | undefined {
-  const delay = findProperty(properties, MessageConst.DELAY_TIME_LEVEL);
-  if (delay !== undefined && Number(delay) > 0) return `delay level ${delay}: delayed messages are not supported by this broker yet`;
   for (const name of [MessageConst.TIMER_DELIVER_MS, MessageConst.TIMER_DELAY_MS, MessageConst.TIMER_DELAY_SEC]) {
     if (findProperty(properties, name) !== undefined) return `${name}: timer messages are not supported by this broker yet`;
   }

@@ -5,7 +5,6 @@
  */
 import {
   decodeBatch,
-  dlqTopic,
   encodeSocketAddress,
   findProperty,
   isRetryTopic,
@@ -19,7 +18,6 @@ import {
 } from '../../message/index.js';
 import {
   BodyError,
-  PermName,
   ResponseCode,
   SendMessageResponseHeader,
   type SendMessageRequestHeader,
@@ -29,13 +27,11 @@ import type { Connection, HandlerResult } from '../../remoting/index.js';
 import type { PutMessageRequest, PutMessageResult } from '../../store/index.js';
 import type { BrokerContext } from '../context.js';
 import { BrokerError } from '../errors.js';
+import { consumesOrderly, deadLetterQueue, maxReconsumeTimesOf, retryGroup } from '../retry/retry-policy.js';
+import { delayLevelOf, routeDelayed } from '../schedule/schedule-route.js';
 import { checkSend, randomQueueId } from './message-check.js';
 import { isTransactionPrepared, prepareProperties, unsupportedFeature, withProperty } from './message-properties.js';
 import { putResultToResponse } from './put-result.js';
-
-/** MQVersion ordinal of V3_4_9, from which clients send maxReconsumeTimes. */
-const VERSION_MAX_RECONSUME_TIMES = 121;
-const DLQ_QUEUE_NUMS_PER_GROUP = 1;
 
 const bornHosts = new WeakMap<Connection, { bytes: Buffer; v6: boolean }>();
 
@@ -58,23 +54,16 @@ interface Destination {
   readonly properties: string;
 }
 
-/** Retry topics go to the group's DLQ once reconsumeTimes passes the limit (handleRetryAndDLQ). */
+/**
+ * Retry topics go to the group's DLQ once reconsumeTimes passes the limit, or at once when the
+ * group consumes orderly (handleRetryAndDLQ; the rules are shared with CONSUMER_SEND_MSG_BACK).
+ */
 function routeRetry(ctx: BrokerContext, header: SendMessageRequestHeader, version: number, destination: Destination): Destination {
   if (!isRetryTopic(header.topic)) return destination;
   const group = header.topic.slice(RETRY_GROUP_TOPIC_PREFIX.length);
-  const groupConfig = ctx.groups.findOrCreate(group);
-  if (groupConfig === undefined) throw new BrokerError(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group not exist, ${group}`);
-  const maxReconsumeTimes =
-    version >= VERSION_MAX_RECONSUME_TIMES && header.maxReconsumeTimes !== undefined ? header.maxReconsumeTimes : groupConfig.retryMaxTimes;
-  if ((header.reconsumeTimes ?? 0) <= maxReconsumeTimes) return destination;
-  const topic = dlqTopic(group);
-  const topicConfig = ctx.topics.createInSendMessageBack(topic, DLQ_QUEUE_NUMS_PER_GROUP, PermName.READ | PermName.WRITE, 0);
-  return {
-    topic,
-    queueId: randomQueueId(DLQ_QUEUE_NUMS_PER_GROUP),
-    topicConfig,
-    properties: withProperty(destination.properties, MessageConst.DELAY_TIME_LEVEL, '-1'),
-  };
+  const maxReconsumeTimes = maxReconsumeTimesOf(retryGroup(ctx, group), version, header.maxReconsumeTimes);
+  if ((header.reconsumeTimes ?? 0) <= maxReconsumeTimes && !consumesOrderly(ctx, group)) return destination;
+  return { ...deadLetterQueue(ctx, group), properties: withProperty(destination.properties, MessageConst.DELAY_TIME_LEVEL, '-1') };
 }
 
 function sysFlagFor(header: SendMessageRequestHeader, topicConfig: TopicConfig, bornV6: boolean): number {
@@ -95,6 +84,17 @@ function refuseTransaction(ctx: BrokerContext, properties: string): void {
 function refuseUnsupported(properties: string): void {
   const unsupported = unsupportedFeature(properties);
   if (unsupported !== undefined) throw new BrokerError(ResponseCode.MESSAGE_ILLEGAL, unsupported);
+}
+
+/**
+ * A batch is stored as consecutive records of one queue, so its messages cannot wait in the
+ * schedule: Java refuses a batch with a delay level (CommitLog.asyncPutMessages), and a delay on
+ * one of its messages is refused too rather than ignored.
+ */
+function refuseDelayedBatch(batchProperties: string, entries: readonly { properties: string }[]): void {
+  for (const properties of [batchProperties, ...entries.map((entry) => entry.properties)]) {
+    if (delayLevelOf(properties) > 0) throw new BrokerError(ResponseCode.MESSAGE_ILLEGAL, 'a batch cannot hold delayed messages');
+  }
 }
 
 /** One message as it will be stored: properties completed, unsupported kinds refused. */
@@ -139,7 +139,7 @@ export async function sendMessage(
     properties: destination.properties,
     sysFlag: withTransactionType(sysFlagFor(header, destination.topicConfig, born.v6), MessageSysFlag.TRANSACTION_NOT_TYPE),
   });
-  const result = await ctx.store.putMessage(request);
+  const result = await ctx.store.putMessage(routeDelayed(ctx.delayLevels, request, ctx.clock.now()));
   return answer(ctx, result, destination.queueId, (first) => ({ msgId: first.msgId, transactionId: uniqKey }));
 }
 
@@ -160,6 +160,7 @@ export async function sendBatchMessage(
     throw error;
   }
   if (entries.length === 0) throw new BrokerError(ResponseCode.MESSAGE_ILLEGAL, 'the batch holds no message');
+  refuseDelayedBatch(header.properties ?? '', entries);
   const queueId = header.queueId < 0 ? randomQueueId(topicConfig.writeQueueNums) : header.queueId;
   const born = bornHostOf(connection);
   const sysFlag = withTransactionType(sysFlagFor(header, topicConfig, born.v6), MessageSysFlag.TRANSACTION_NOT_TYPE);

@@ -7,3 +7,5 @@ export * from './topic-route.js';
 export * from './simple.js';
 export * from './heartbeat.js';
 export * from './subscription-group.js';
+export * from './lock-batch.js';
+export * from './delay-offset.js';

@@ -13,3 +13,5 @@ export * from './kv-config.js';
 export * from './write-perm.js';
 export * from './broker-heartbeat.js';
 export * from './register-topic.js';
+export * from './consumer-send-msg-back.js';
+export * from './resend-dead-letter.js';
