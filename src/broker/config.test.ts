@@ -6,7 +6,7 @@ import { loadBrokerConfig } from './config.js';
 test('broker config - broker.conf keys go to the broker and store schemas, unknown ones are warned about', () => {
   const entries = parsePropertiesText(
     ['brokerClusterName = DefaultCluster', 'brokerName=broker-a', 'listenPort=10921', 'flushDiskType=SYNC_FLUSH',
-      'mapedFileSizeCommitLog=1048576', 'deleteWhen=04', 'noSuchKey=1'].join('\n'),
+      'mapedFileSizeCommitLog=1048576', 'transientStorePoolEnable=true', 'noSuchKey=1'].join('\n'),
     'broker.conf',
   );
   const { broker, store, warnings } = loadBrokerConfig(entries);
@@ -15,7 +15,7 @@ test('broker config - broker.conf keys go to the broker and store schemas, unkno
   assert.equal(store.flushDiskType, 'SYNC_FLUSH');
   assert.equal(store.mappedFileSizeCommitLog, 1048576, 'the old spelling mapedFileSizeCommitLog still works');
   assert.ok(warnings.some((warning) => warning.includes('broker.conf:7') && warning.includes('noSuchKey')));
-  assert.ok(warnings.some((warning) => warning.includes('deleteWhen')));
+  assert.ok(warnings.some((warning) => warning.includes('transientStorePoolEnable')));
 });
 
 test('broker config - every bad value is reported with its key and line', () => {

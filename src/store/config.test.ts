@@ -42,9 +42,29 @@ test('store-config - a ConsumeQueue file size that is not a multiple of 20 is re
 });
 
 test('store-config - unsupported RocketMQ keys warn instead of failing', () => {
-  const { warnings } = load({ fileReservedTime: '48', deleteWhen: '04' });
+  const { warnings } = load({ transientStorePoolEnable: 'true', messageIndexSafe: 'false' });
   assert.equal(warnings.length, 2);
-  assert.match(warnings[0] ?? '', /fileReservedTime is a RocketMQ key this server does not support yet/);
+  assert.match(warnings[0] ?? '', /transientStorePoolEnable is a RocketMQ key this server does not support yet/);
+});
+
+test('store-config - retention and index keys have RocketMQ\'s names and defaults', () => {
+  const { config: defaults } = load({});
+  assert.equal(defaults.fileReservedTime, 72);
+  assert.equal(defaults.deleteWhen, '04');
+  assert.equal(defaults.diskMaxUsedSpaceRatio, 75);
+  assert.equal(defaults.diskSpaceWarningLevelRatio, 90);
+  assert.equal(defaults.maxHashSlotNum, 5000000);
+  assert.equal(defaults.maxIndexNum, 20000000);
+  assert.equal(defaults.messageIndexEnable, true);
+  assert.equal(storePaths(defaults).index, join(homedir(), 'store', 'index'));
+  const { config, warnings } = load({ fileReservedTime: '48', deleteWhen: '04;05', diskMaxUsedSpaceRatio: '80' });
+  assert.deepEqual(warnings, []);
+  assert.equal(config.fileReservedTime, 48);
+  assert.equal(config.deleteWhen, '04;05');
+  assert.equal(config.diskMaxUsedSpaceRatio, 80);
+  for (const bad of ['24', '4;', 'four', '04,05']) {
+    assert.throws(() => load({ deleteWhen: bad }), (error: unknown) => error instanceof ConfigError && /deleteWhen/.test(error.message), bad);
+  }
 });
 
 test('store-config - a message must fit a segment and a write buffer', () => {

@@ -9,6 +9,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, key, type ConfigOf, type KeySpec } from '../config/index.js';
+import { parseDeleteWhen } from './retention/delete-when.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -27,6 +28,20 @@ function multipleOf(unit: number, spec: KeySpec<number>): KeySpec<number> {
       if (parsed.ok && parsed.value % unit !== 0) return { ok: false, problem: `${parsed.value} is not a multiple of ${unit}` };
       return parsed;
     },
+  };
+}
+
+/** deleteWhen: one or more hours of the day separated by ';' ("04", "04;05"), kept as written. */
+function hoursOfDay(defaultValue: string, doc: string): KeySpec<string> {
+  return {
+    doc,
+    default: defaultValue,
+    parse(text) {
+      const trimmed = text.trim();
+      if (parseDeleteWhen(trimmed) === undefined) return { ok: false, problem: `"${text}" is not hours of the day (0-23) separated by ';'` };
+      return { ok: true, value: trimmed };
+    },
+    format: (value) => value,
   };
 }
 
@@ -55,6 +70,24 @@ export const StoreConfigSchema = {
   commitLogWriteBufferBytes: key.int(16 * MiB, 'Ours: bytes of each of the two CommitLog staging buffers; a put that does not fit gets OS_PAGE_CACHE_BUSY.', { min: 4 * KiB }),
   accessMessageInMemoryMaxRatio: key.int(40, 'A message farther than this % of RAM behind the CommitLog end counts as on disk (new groups do not start from it).', { min: 0, max: 100 }),
   maxOpenStoreFiles: key.int(256, 'Ours: most store files held open at once (segments are opened on demand).', { min: 4 }),
+  messageIndexEnable: key.boolean(true, 'Index every message\'s KEYS and UNIQ_KEY in IndexFiles (QUERY_MESSAGE).'),
+  maxHashSlotNum: key.int(5000000, 'Hash slots of one IndexFile, 4 bytes each (the file being written keeps them in memory).', { min: 1, max: 2 ** 28 }),
+  maxIndexNum: key.int(20000000, 'Entries of one IndexFile, 20 bytes each; a new file starts when one is full.', { min: 2 }),
+  maxMsgsNumBatch: key.int(64, 'Most messages one QUERY_MESSAGE returns.', { min: 1 }),
+  defaultQueryMaxNum: key.int(32, 'maxNum of a QUERY_MESSAGE by unique key (_UNIQUE_KEY_QUERY).', { min: 1 }),
+  flushIntervalIndex: key.int(10000, 'Ours: interval between IndexFile flushes (entries, slots, header fdatasync\'ed; a crash re-indexes what came after), ms.', { min: 1 }),
+  fileReservedTime: key.int(72, 'Hours a CommitLog file is kept after its last write.', { min: 0 }),
+  deleteWhen: hoursOfDay('04', 'Hours of the day (local) when expired CommitLog files are deleted: "04", or "04;05".'),
+  diskMaxUsedSpaceRatio: key.int(75, 'Over this % of the disk used, expired CommitLog files are deleted whatever the hour.', { min: 1, max: 100 }),
+  diskSpaceWarningLevelRatio: key.int(90, 'Over this % of the disk used (clamped to 35..90) puts are refused as the disk is full.', { min: 1, max: 100 }),
+  diskSpaceCleanForciblyRatio: key.int(85, 'Over this % of the disk used (clamped to 30..85) the oldest CommitLog files go even before fileReservedTime.', { min: 1, max: 100 }),
+  cleanFileForciblyEnable: key.boolean(true, 'Delete unexpired CommitLog files while the disk is over diskSpaceCleanForciblyRatio.'),
+  cleanResourceInterval: key.int(10000, 'Interval between retention rounds (disk check, expired files), ms.', { min: 1 }),
+  deleteCommitLogFilesInterval: key.int(100, 'Pause between two CommitLog file deletions in one round, ms.', { min: 0 }),
+  deleteConsumeQueueFilesInterval: key.int(100, 'Pause after deleting the files of one ConsumeQueue, ms.', { min: 0 }),
+  destroyMapedFileIntervalForcibly: key.int(120000, 'A deleted file still being read after this long is logged and closes when its reader is done, ms.', { min: 0 }),
+  redeleteHangedFileInterval: key.int(120000, 'Interval between retries of file deletions that failed, ms.', { min: 0 }),
+  deleteFileBatchMax: key.int(10, 'Most CommitLog (and index) files deleted in one round.', { min: 1 }),
 } as const;
 
 export type StoreConfig = ConfigOf<typeof StoreConfigSchema>;
@@ -67,15 +100,6 @@ export const STORE_CONFIG_ALIASES: Readonly<Record<string, string>> = {
 
 /** MessageStoreConfig keys we accept but do not act on yet (the loader warns about each). */
 export const UNSUPPORTED_STORE_KEYS: ReadonlySet<string> = new Set([
-  'fileReservedTime',
-  'deleteWhen',
-  'diskMaxUsedSpaceRatio',
-  'cleanFileForciblyEnable',
-  'deleteCommitLogFilesInterval',
-  'deleteConsumeQueueFilesInterval',
-  'destroyMapedFileIntervalForcibly',
-  'redeleteHangedFileInterval',
-  'cleanResourceInterval',
   'transientStorePoolEnable',
   'transientStorePoolSize',
   'fastFailIfNoBufferInStorePool',
@@ -87,10 +111,7 @@ export const UNSUPPORTED_STORE_KEYS: ReadonlySet<string> = new Set([
   'flushLeastPagesWhenWarmMapedFile',
   'maxTransferBytesOnMessageInDisk',
   'maxTransferCountOnMessageInDisk',
-  'messageIndexEnable',
   'messageIndexSafe',
-  'maxHashSlotNum',
-  'maxIndexNum',
   'storePathIndex',
   'enableConsumeQueueExt',
   'mappedFileSizeConsumeQueueExt',
@@ -112,6 +133,7 @@ export interface StorePaths {
   readonly consumeQueue: string;
   readonly checkpoint: string;
   readonly abort: string;
+  readonly index: string;
 }
 
 export function storePaths(config: StoreConfig): StorePaths {
@@ -122,6 +144,7 @@ export function storePaths(config: StoreConfig): StorePaths {
     consumeQueue: config.storePathConsumeQueue === '' ? join(root, 'consumequeue') : config.storePathConsumeQueue,
     checkpoint: join(root, 'checkpoint'),
     abort: join(root, 'abort'),
+    index: join(root, 'index'),
   };
 }
 

@@ -1,11 +1,13 @@
 /**
- * default-message-store.ts: the MessageStore: wires the CommitLog, the ConsumeQueues, recovery and
- * the checkpoint together, and answers the broker's questions. Owns the store's life cycle:
- * start() recovers and creates the `abort` file; shutdown() writes and syncs everything, writes a
- * final checkpoint and removes `abort`, so the next start knows it was clean.
+ * default-message-store.ts: the MessageStore: wires the CommitLog, the ConsumeQueues, the
+ * IndexFiles, recovery, the checkpoint and retention together, and answers the broker's questions.
+ * Owns the store's life cycle: start() recovers and creates the `abort` file; shutdown() writes
+ * and syncs everything, writes a final checkpoint and removes `abort`, so the next start knows it
+ * was clean.
  *
- * Invariants: records are dispatched (ConsumeQueue entry, then arrival listeners) in CommitLog
- * order, once written; ConsumeQueue entries waiting to be written stay under
+ * Invariants: records are dispatched (ConsumeQueue entry, index queue, then arrival listeners) in
+ * CommitLog order, once written; the index never holds a put back (index/index-service.ts); puts
+ * are refused while retention finds the disk full; ConsumeQueue entries waiting to be written stay under
  * CQ_PENDING_ENTRIES_MAX (the group writer waits for a ConsumeQueue flush beyond it, which in
  * turn fills the staging buffers and answers OS_PAGE_CACHE_BUSY). Nothing but start() and
  * shutdown() changes the life cycle. Must not: know about the network or response codes.
@@ -25,6 +27,8 @@ import { FilePool } from './file/file-pool.js';
 import { nodeFileSystem } from './file/node-file.js';
 import type { StoreFileSystem } from './file/store-file.js';
 import { getMessage } from './get-message.js';
+import { IndexService } from './index/index-service.js';
+import { queryMessage } from './index/query-message.js';
 import type {
   GetMessageRequest,
   GetMessageResult,
@@ -32,14 +36,22 @@ import type {
   MessageStore,
   PutMessageRequest,
   PutMessageResult,
+  QueryMessageRequest,
+  QueryMessageResult,
 } from './message-store.js';
 import { offsetByTime, storeTimeAt } from './queue-time.js';
 import { QueueOffsetTable } from './queue-offset-table.js';
+import { scanCommitLog } from './recovery/commit-log-scanner.js';
 import { recover } from './recovery/recover.js';
+import { statfsDiskUsage, type DiskUsageProbe } from './retention/disk-usage.js';
+import { FileRemover } from './retention/file-remover.js';
+import { RetentionService, type RetentionRound } from './retention/retention-service.js';
 
 /** ConsumeQueue entries dispatched but not yet written, over all queues, before puts wait. */
 export const CQ_PENDING_ENTRIES_MAX = 1024 * 1024;
 const PAGE_BYTES = 4096;
+/** Bytes the index reads at a time when it catches up from the CommitLog. */
+const INDEX_SCAN_CHUNK_BYTES = 1024 * 1024;
 
 export interface CreateMessageStoreOptions {
   readonly config: StoreConfig;
@@ -51,6 +63,8 @@ export interface CreateMessageStoreOptions {
   readonly fileSystem?: StoreFileSystem;
   /** The tag hash recovery gives a re-dispatched record; the TAGS hash by default. */
   readonly tagsCodeOf?: (record: MessageRecord) => number;
+  /** How full a folder's disk is (retention); statfs by default (tests inject readings). */
+  readonly diskUsage?: DiskUsageProbe;
 }
 
 type State = 'NEW' | 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED';
@@ -64,6 +78,8 @@ export class DefaultMessageStore implements MessageStore {
   private readonly consumeQueues: ConsumeQueueStore;
   private readonly commitLog: CommitLog;
   private readonly checkpoints: CheckpointService;
+  private readonly index: IndexService | undefined;
+  private readonly retention: RetentionService;
   private readonly listeners: MessageArrivedListener[] = [];
   private dispatched: OffsetMark = { offset: 0, storeTimestamp: 0 };
   private state: State = 'NEW';
@@ -113,6 +129,47 @@ export class DefaultMessageStore implements MessageStore {
       thoroughIntervalMs: config.flushConsumeQueueThoroughInterval,
       commitLogSynced: () => ({ offset: this.commitLog.writer.syncedOffset, storeTimestamp: this.commitLog.writer.syncedStoreTimestamp }),
       dispatched: () => this.dispatched,
+      indexSafe: () => this.index?.safeMark ?? this.dispatched,
+    });
+    this.index = config.messageIndexEnable ? this.createIndexService() : undefined;
+    this.retention = this.createRetentionService();
+  }
+
+  private createIndexService(): IndexService {
+    const { config, commitLog } = this;
+    return new IndexService({
+      pool: this.pool,
+      dir: this.paths.index,
+      geometry: { hashSlotNum: config.maxHashSlotNum, indexNum: config.maxIndexNum },
+      maxMsgsNumBatch: config.maxMsgsNumBatch,
+      flushIntervalMs: config.flushIntervalIndex,
+      clock: this.options.clock,
+      logger: this.logger,
+      scanCommitLog: async (from, until, onRecord) => {
+        const options = { checkCrc: false, chunkBytes: INDEX_SCAN_CHUNK_BYTES, until };
+        return (await scanCommitLog(commitLog.file, from, options, onRecord)).end;
+      },
+      syncCommitLog: () => commitLog.writer.syncWritten(),
+      dispatched: () => this.dispatched,
+      commitLogMinOffset: () => commitLog.minOffset,
+    });
+  }
+
+  private createRetentionService(): RetentionService {
+    const { config, options } = this;
+    const remover = new FileRemover(this.pool, options.clock, this.logger, config.destroyMapedFileIntervalForcibly, config.redeleteHangedFileInterval);
+    return new RetentionService({
+      config,
+      clock: options.clock,
+      logger: this.logger,
+      remover,
+      diskUsage: options.diskUsage ?? statfsDiskUsage,
+      commitLogDir: this.paths.commitLog,
+      consumeQueueDir: this.paths.consumeQueue,
+      commitLog: this.commitLog,
+      lastStoreTimestamp: () => this.dispatched.storeTimestamp,
+      consumeQueues: () => this.consumeQueues.all(),
+      index: this.index,
     });
   }
 
@@ -143,10 +200,14 @@ export class DefaultMessageStore implements MessageStore {
     });
     await this.commitLog.open(recovered.end, recovered.lastStoreTimestamp);
     this.dispatched = { offset: recovered.end, storeTimestamp: recovered.lastStoreTimestamp };
+    await this.consumeQueues.correctMinOffsets(this.commitLog.minOffset);
+    await this.index?.load(recovered.end, checkpoint?.indexSafeOffset);
     this.checkpoints.start(this.dispatched);
     await this.checkpoints.round(true);
     await this.pool.use(this.paths.abort, (file) => file.datasync());
     await fs.syncDir(this.paths.root);
+    this.index?.start();
+    this.retention.start();
     this.state = 'RUNNING';
   }
 
@@ -154,7 +215,9 @@ export class DefaultMessageStore implements MessageStore {
     if (this.state !== 'RUNNING') return;
     this.state = 'STOPPING';
     this.checkpoints.stop();
+    await this.retention.stop();
     await this.commitLog.close();
+    await this.index?.shutdown();
     await this.checkpoints.round(true);
     const clean = this.commitLog.writer.failure === undefined && this.checkpoints.safeOffset === this.commitLog.maxOffset;
     if (clean) {
@@ -174,6 +237,8 @@ export class DefaultMessageStore implements MessageStore {
 
   putMessages(requests: readonly PutMessageRequest[]): Promise<PutMessageResult> {
     if (this.state !== 'RUNNING') return Promise.resolve({ status: 'SERVICE_NOT_AVAILABLE', reason: `store is ${this.state}` });
+    const diskFull = this.retention.diskFullReason;
+    if (diskFull !== undefined) return Promise.resolve({ status: 'SERVICE_NOT_AVAILABLE', reason: diskFull });
     return this.commitLog.append(requests);
   }
 
@@ -230,16 +295,41 @@ export class DefaultMessageStore implements MessageStore {
     }
   }
 
+  queryMessage(request: QueryMessageRequest): Promise<QueryMessageResult> {
+    return queryMessage(this.index, (offset) => this.commitLog.readRecord(offset), request);
+  }
+
+  async executeDeleteFilesManually(): Promise<void> {
+    await this.retention.executeDeleteFilesManually();
+  }
+
+  /** One retention round now, as the schedule runs it (tests: with a ManualClock and a disk-usage probe). */
+  retentionRound(): Promise<RetentionRound> {
+    return this.retention.round();
+  }
+
+  /** Store file descriptors open now (the file pool's size): bounded by maxOpenStoreFiles while idle. */
+  get openFileCount(): number {
+    return this.pool.size;
+  }
+
+  /** The index worker's progress and file count (tests). */
+  get indexProgress(): { readonly indexedOffset: number; readonly files: number; readonly safeOffset: number } | undefined {
+    const index = this.index;
+    return index === undefined ? undefined : { indexedOffset: index.indexedOffset, files: index.fileCount, safeOffset: index.safeMark.offset };
+  }
+
   onMessageArrived(listener: MessageArrivedListener): void {
     this.listeners.push(listener);
   }
 
-  /** Called by the group writer once a group is written: index it, then tell the listeners. */
+  /** Called by the group writer once a group is written: ConsumeQueues, index queue, then the listeners. */
   private async dispatch(dispatches: readonly DispatchRequest[]): Promise<void> {
     if (this.consumeQueues.pendingEntries >= CQ_PENDING_ENTRIES_MAX) await this.consumeQueues.flush('NONE');
     for (const request of dispatches) this.consumeQueues.dispatch(request);
     const last = dispatches.at(-1);
     if (last !== undefined) this.dispatched = { offset: last.commitLogOffset + last.size, storeTimestamp: last.storeTimestamp };
+    this.index?.dispatch(dispatches);
     for (const request of dispatches) this.notify(request);
   }
 

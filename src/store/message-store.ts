@@ -1,11 +1,11 @@
 /**
  * message-store.ts: what the broker may ask of the store, in the store's own words.
  *
- * The store keeps messages in a CommitLog (segment files of RocketMQ V1 records) and one
- * ConsumeQueue per topic and queue (20-byte entries pointing into the CommitLog). It knows
- * nothing of the network: results are unions of store statuses (PUT_OK, OFFSET_TOO_SMALL, ...)
- * that each broker handler maps to a RocketMQ response code. It throws only on I/O failure or a
- * broken invariant.
+ * The store keeps messages in a CommitLog (segment files of RocketMQ V1 records), one
+ * ConsumeQueue per topic and queue (20-byte entries pointing into the CommitLog) and IndexFiles
+ * (messages by key); retention deletes old files. It knows nothing of the network: results are
+ * unions of store statuses (PUT_OK, OFFSET_TOO_SMALL, ...) that each broker handler maps to a
+ * RocketMQ response code. It throws only on I/O failure or a broken invariant.
  */
 import type { MessageRecord } from '../message/index.js';
 
@@ -48,6 +48,7 @@ export type PutMessageResult =
       readonly status:
         | 'MESSAGE_ILLEGAL'
         | 'PROPERTIES_SIZE_EXCEEDED'
+        /** Stopped, failed, or the disk is full (the reason says which). */
         | 'SERVICE_NOT_AVAILABLE'
         | 'OS_PAGE_CACHE_BUSY'
         | 'CREATE_MAPPED_FILE_FAILED';
@@ -97,6 +98,25 @@ export interface GetMessageRequest {
   /** Upper bound on the bytes returned (the first record is returned whatever its size). */
   readonly maxBytes?: number;
   readonly filter?: MessageFilter;
+}
+
+/** QUERY_MESSAGE: messages by key (a KEYS word or the UNIQ_KEY) stored within a time range. */
+export interface QueryMessageRequest {
+  readonly topic: string;
+  readonly key: string;
+  /** Most records wanted; the store caps it at maxMsgsNumBatch. */
+  readonly maxNum: number;
+  /** Store-time range, ms, both ends included (the index keeps seconds). */
+  readonly beginTimestamp: number;
+  readonly endTimestamp: number;
+}
+
+export interface QueryMessageResult {
+  /** Whole stored records of the newest matches, in CommitLog order; a response body is these back to back. */
+  readonly records: readonly Buffer[];
+  /** Store time and CommitLog offset of the newest indexed entry. */
+  readonly indexLastUpdateTimestamp: number;
+  readonly indexLastUpdatePhyoffset: number;
 }
 
 /** Called after messages become visible to consumers (for long polling). */
@@ -149,6 +169,18 @@ export interface MessageStore {
 
   /** Drops the ConsumeQueues of these topics (DELETE_TOPIC_IN_BROKER). CommitLog data ages out. */
   deleteTopics(topics: ReadonlySet<string>): Promise<void>;
+
+  /**
+   * The newest messages of `topic` carrying `key` (KEYS or UNIQ_KEY) within the time range, from
+   * the IndexFiles. Entries are indexed shortly after a put, not before it is answered.
+   */
+  queryMessage(request: QueryMessageRequest): Promise<QueryMessageResult>;
+
+  /**
+   * DELETE_EXPIRED_COMMITLOG: expired CommitLog files (fileReservedTime) are deleted now and in the
+   * next rounds, whatever deleteWhen says; resolves when this round is done.
+   */
+  executeDeleteFilesManually(): Promise<void>;
 
   onMessageArrived(listener: MessageArrivedListener): void;
 

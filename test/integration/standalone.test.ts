@@ -61,12 +61,12 @@ describe('processes', { timeout: 120_000 }, () => {
     const namesrv = await startNamesrv();
     const dir = await tempDir('mqbroker');
     const conf = join(dir, 'broker.conf');
-    await writeFile(conf, `brokerName=broker-x\nbrokerIP1=127.0.0.1\nlistenPort=0\nstorePathRootDir=${dir}\ndeleteWhen=04\n`);
+    await writeFile(conf, `brokerName=broker-x\nbrokerIP1=127.0.0.1\nlistenPort=0\nstorePathRootDir=${dir}\ntransientStorePoolEnable=false\n`);
     const broker = await startUntil('broker', ['-c', conf, '-n', namesrv.address], [BROKER_BOOT]);
     try {
       assert.equal(broker.matches[0]?.[1], 'broker-x');
       assert.equal(broker.matches[0]?.[3], namesrv.address);
-      assert.match(broker.output().stderr, /deleteWhen is a RocketMQ key this server does not support yet/);
+      assert.match(broker.output().stderr, /transientStorePoolEnable is a RocketMQ key this server does not support yet/);
       await waitFor(() => topicRoute(admin, namesrv.address, 'broker-x'), 'the broker-named topic at the name server');
     } finally {
       assert.equal((await broker.stop()).code, 0);

@@ -8,8 +8,9 @@
  * checkpoint.
  *
  * Invariants: rounds run one at a time; the safe offset only grows and is always a record boundary
- * (both bounds are ends of written groups). Must not: block puts (a failed round is logged and
- * retried next time; the entries stay in memory, bounded by the dispatcher's backpressure).
+ * (both bounds are ends of written groups). The index's own safe point (index/) is written with it.
+ * Must not: block puts (a failed round is logged and retried next time; the entries stay in
+ * memory, bounded by the dispatcher's backpressure).
  */
 import type { Clock } from '../../time/index.js';
 import type { Logger } from '../../log/index.js';
@@ -36,6 +37,8 @@ export interface CheckpointServiceOptions {
   readonly commitLogSynced: () => OffsetMark;
   /** How far records were dispatched to the ConsumeQueues. */
   readonly dispatched: () => OffsetMark;
+  /** How far the index is on disk (index/index-service.ts safeMark). */
+  readonly indexSafe: () => OffsetMark;
 }
 
 export class CheckpointService {
@@ -43,7 +46,7 @@ export class CheckpointService {
   private readonly rounds = new SerialExecutor();
   private lastThorough: number;
   private safe: OffsetMark = { offset: 0, storeTimestamp: 0 };
-  private written: { safe: number; physic: number } | undefined;
+  private written: { safe: number; physic: number; index: number } | undefined;
 
   constructor(private readonly options: CheckpointServiceOptions) {
     this.lastThorough = options.clock.now();
@@ -98,15 +101,18 @@ export class CheckpointService {
   }
 
   private async write(synced: OffsetMark): Promise<void> {
-    if (this.written?.safe === this.safe.offset && this.written.physic === synced.storeTimestamp) return;
+    const index = this.options.indexSafe();
+    const written = this.written;
+    if (written?.safe === this.safe.offset && written.physic === synced.storeTimestamp && written.index === index.offset) return;
     await writeCheckpoint(this.options.pool, this.options.path, {
       physicMsgTimestamp: synced.storeTimestamp,
       logicsMsgTimestamp: this.safe.storeTimestamp,
-      indexMsgTimestamp: 0,
+      indexMsgTimestamp: index.storeTimestamp,
       masterFlushedOffset: 0,
       confirmPhyOffset: 0,
       consumeQueueSafeOffset: this.safe.offset,
+      indexSafeOffset: index.offset,
     });
-    this.written = { safe: this.safe.offset, physic: synced.storeTimestamp };
+    this.written = { safe: this.safe.offset, physic: synced.storeTimestamp, index: index.offset };
   }
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { crc32 } from 'node:zlib';
 import { CHECKPOINT_FILE_BYTES, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
 
 const CHECKPOINT: Checkpoint = {
@@ -9,6 +10,7 @@ const CHECKPOINT: Checkpoint = {
   masterFlushedOffset: 0,
   confirmPhyOffset: 0,
   consumeQueueSafeOffset: 1073741824 + 96,
+  indexSafeOffset: 1073741824 + 48,
 };
 
 test('checkpoint - keeps RocketMQ\'s fields at their offsets in a 4 KiB file', () => {
@@ -19,10 +21,23 @@ test('checkpoint - keeps RocketMQ\'s fields at their offsets in a 4 KiB file', (
   assert.equal(bytes.readBigInt64BE(16), 0n);
   assert.equal(bytes.readBigInt64BE(24), 0n);
   assert.equal(bytes.readBigInt64BE(32), 0n);
-  assert.equal(bytes.subarray(40, 48).toString('ascii'), 'RMQTSCP1');
+  assert.equal(bytes.subarray(40, 48).toString('ascii'), 'RMQTSCP2');
   assert.equal(bytes.readBigInt64BE(48), 1073741920n);
-  assert.ok(bytes.subarray(60).every((byte) => byte === 0));
+  assert.equal(bytes.readBigInt64BE(56), 1073741872n);
+  assert.equal(bytes.readUInt32BE(64), crc32(bytes.subarray(0, 64)));
+  assert.ok(bytes.subarray(68).every((byte) => byte === 0));
   assert.deepEqual(decodeCheckpoint(bytes), CHECKPOINT);
+});
+
+test('checkpoint - our first layout (RMQTSCP1, CRC at 56) still gives its safe offset, with no index offset', () => {
+  const bytes = Buffer.alloc(CHECKPOINT_FILE_BYTES);
+  bytes.writeBigInt64BE(1700000000123n, 0);
+  bytes.write('RMQTSCP1', 40, 'ascii');
+  bytes.writeBigInt64BE(4096n, 48);
+  bytes.writeUInt32BE(crc32(bytes.subarray(0, 56)), 56);
+  const decoded = decodeCheckpoint(bytes);
+  assert.equal(decoded?.consumeQueueSafeOffset, 4096);
+  assert.equal(decoded?.indexSafeOffset, undefined);
 });
 
 test('checkpoint - a Java checkpoint (no marker) has no safe offset', () => {
@@ -32,6 +47,7 @@ test('checkpoint - a Java checkpoint (no marker) has no safe offset', () => {
   const decoded = decodeCheckpoint(bytes);
   assert.equal(decoded?.physicMsgTimestamp, 1700000000123);
   assert.equal(decoded?.consumeQueueSafeOffset, undefined);
+  assert.equal(decoded?.indexSafeOffset, undefined);
 });
 
 test('checkpoint - a damaged field of ours fails the CRC and is not trusted', () => {

@@ -7,24 +7,29 @@
  * |-----|-------|------------------------------------------------------------------------------|
  * | 0   | 8     | physicMsgTimestamp: store time of the last CommitLog record fdatasync'ed       |
  * | 8   | 8     | logicsMsgTimestamp: store time of the last record below consumeQueueSafeOffset |
- * | 16  | 8     | indexMsgTimestamp: 0 (no IndexFile yet)                                        |
+ * | 16  | 8     | indexMsgTimestamp: store time of the last record below indexSafeOffset         |
  * | 24  | 8     | masterFlushedOffset: 0 (no HA)                                                 |
  * | 32  | 8     | confirmPhyOffset: 0 (no HA)                                                    |
- * | 40  | 8     | ours: marker, ASCII "RMQTSCP1"                                                 |
+ * | 40  | 8     | ours: marker, ASCII "RMQTSCP2" (or "RMQTSCP1": no indexSafeOffset, CRC at 56)  |
  * | 48  | 8     | ours: consumeQueueSafeOffset: every record below this CommitLog offset is      |
  * |     |       | fdatasync'ed, and so are the ConsumeQueue entries of all of them               |
- * | 56  | 4     | ours: CRC32 of bytes 0..55                                                     |
+ * | 56  | 8     | ours: indexSafeOffset: every record below this CommitLog offset is indexed,    |
+ * |     |       | and its index entries are fdatasync'ed                                         |
+ * | 64  | 4     | ours: CRC32 of bytes 0..63                                                     |
  *
  * Recovery trusts ConsumeQueue entries only below consumeQueueSafeOffset and re-dispatches the
- * CommitLog from there (recovery/). Must not: be written with a safe offset that is not a record
- * boundary, or that runs ahead of what is fdatasync'ed.
+ * CommitLog from there (recovery/); the index re-indexes from indexSafeOffset (index/). Must not:
+ * be written with a safe offset that is not a record boundary, or that runs ahead of what is
+ * fdatasync'ed.
  */
 import { crc32 } from 'node:zlib';
 import { readLong, writeLong } from '../../message/index.js';
 import type { FilePool } from '../file/file-pool.js';
 
 export const CHECKPOINT_FILE_BYTES = 4096;
-const MARKER = Buffer.from('RMQTSCP1', 'ascii');
+const MARKER = Buffer.from('RMQTSCP2', 'ascii');
+/** The first layout of ours: no indexSafeOffset, the CRC at 56. Still read. */
+const MARKER_V1 = Buffer.from('RMQTSCP1', 'ascii');
 
 const At = {
   PHYSIC_MSG_TIMESTAMP: 0,
@@ -34,10 +39,10 @@ const At = {
   CONFIRM_PHY_OFFSET: 32,
   MARKER: 40,
   CONSUME_QUEUE_SAFE_OFFSET: 48,
-  CRC: 56,
+  INDEX_SAFE_OFFSET: 56,
+  CRC: 64,
 } as const;
-const CRC_COVERED_BYTES = At.CRC;
-const OURS_END = At.CRC + 4;
+const CRC_V1_AT = 56;
 
 export interface Checkpoint {
   readonly physicMsgTimestamp: number;
@@ -47,6 +52,8 @@ export interface Checkpoint {
   readonly confirmPhyOffset: number;
   /** Undefined when the file is not ours (missing marker) or our part fails its CRC. */
   readonly consumeQueueSafeOffset: number | undefined;
+  /** Undefined as consumeQueueSafeOffset is, and in a checkpoint of our first layout. */
+  readonly indexSafeOffset: number | undefined;
 }
 
 export function encodeCheckpoint(checkpoint: Checkpoint): Buffer {
@@ -59,7 +66,8 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Buffer {
   if (checkpoint.consumeQueueSafeOffset !== undefined) {
     MARKER.copy(bytes, At.MARKER);
     writeLong(bytes, checkpoint.consumeQueueSafeOffset, At.CONSUME_QUEUE_SAFE_OFFSET);
-    bytes.writeUInt32BE(crc32(bytes.subarray(0, CRC_COVERED_BYTES)), At.CRC);
+    writeLong(bytes, checkpoint.indexSafeOffset ?? 0, At.INDEX_SAFE_OFFSET);
+    bytes.writeUInt32BE(crc32(bytes.subarray(0, At.CRC)), At.CRC);
   }
   return bytes;
 }
@@ -74,10 +82,9 @@ export function decodeCheckpoint(bytes: Buffer): Checkpoint | undefined {
       return 0; // A Java long beyond 2^53 is no timestamp or offset we can use.
     }
   };
-  const ours =
-    bytes.length >= OURS_END &&
-    bytes.subarray(At.MARKER, At.MARKER + MARKER.length).equals(MARKER) &&
-    bytes.readUInt32BE(At.CRC) === crc32(bytes.subarray(0, CRC_COVERED_BYTES));
+  const marker = bytes.subarray(At.MARKER, At.MARKER + MARKER.length);
+  const crcAt = marker.equals(MARKER) ? At.CRC : marker.equals(MARKER_V1) ? CRC_V1_AT : undefined;
+  const ours = crcAt !== undefined && bytes.length >= crcAt + 4 && bytes.readUInt32BE(crcAt) === crc32(bytes.subarray(0, crcAt));
   return {
     physicMsgTimestamp: long(At.PHYSIC_MSG_TIMESTAMP),
     logicsMsgTimestamp: long(At.LOGICS_MSG_TIMESTAMP),
@@ -85,6 +92,7 @@ export function decodeCheckpoint(bytes: Buffer): Checkpoint | undefined {
     masterFlushedOffset: long(At.MASTER_FLUSHED_OFFSET),
     confirmPhyOffset: long(At.CONFIRM_PHY_OFFSET),
     consumeQueueSafeOffset: ours ? long(At.CONSUME_QUEUE_SAFE_OFFSET) : undefined,
+    indexSafeOffset: ours && crcAt === At.CRC ? long(At.INDEX_SAFE_OFFSET) : undefined,
   };
 }
 

@@ -84,6 +84,23 @@ export class CommitLog {
     return this.max;
   }
 
+  /** Retention: the first segment's start when it may be dropped (wholly below the one being written). */
+  get firstDroppableSegment(): number | undefined {
+    const starts = this.file.segmentStarts;
+    const first = starts[0];
+    if (first === undefined || starts.length < 2) return undefined;
+    return first + this.segmentBytes <= this.file.segmentStart(this.writer.writtenOffset) ? first : undefined;
+  }
+
+  /** Retention: drops the first segment; reads below the new minOffset find nothing. Returns its path for removal. */
+  dropFirstSegment(): string | undefined {
+    const first = this.firstDroppableSegment;
+    if (first === undefined) return undefined;
+    this.file.dropFirst();
+    this.min = Math.max(this.min, first + this.segmentBytes);
+    return this.file.pathOf(first);
+  }
+
   /**
    * Opens for appends at `end` (recovery found every byte below it valid and on disk).
    * `lastStoreTimestamp` is the store time of the record that ends there.
@@ -178,6 +195,8 @@ export class CommitLog {
         size: measure.size,
         tagsCode: request.tagsCode,
         storeTimestamp,
+        properties: request.properties,
+        sysFlag,
       });
       messages.push({ commitLogOffset, size: measure.size, queueOffset, storeTimestamp, msgId: createOffsetMessageId(storeHost, commitLogOffset) });
     }

@@ -20,6 +20,9 @@ import { ConsumeQueue, type QueuedCqEntry } from './consume-queue.js';
 export interface CqDispatch extends QueuedCqEntry {
   readonly topic: string;
   readonly queueId: number;
+  /** The record's properties and sysFlag, for the index (index/); absent: nothing to index. */
+  readonly properties?: string;
+  readonly sysFlag?: number;
 }
 
 /** Which written entries a flush fdatasyncs: none, those of queues past the threshold, or all. */
@@ -125,6 +128,11 @@ export class ConsumeQueueStore {
       await queue.truncate(cut);
       this.pending -= before - queue.pendingEntries;
     });
+  }
+
+  /** Moves every queue's minOffset past the entries that point below `minPhyOffset` (start). */
+  async correctMinOffsets(minPhyOffset: number): Promise<void> {
+    await inParallel([...this.all()], QUEUE_IO_PARALLEL, (queue) => queue.correctMinOffset(minPhyOffset));
   }
 
   /** Drops the queues of `topic` and removes its folder. */

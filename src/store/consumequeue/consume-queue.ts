@@ -6,7 +6,8 @@
  * the ConsumeQueue flush schedule; sync() fdatasyncs what was written. A small in-memory tail keeps
  * the newest entries, so consumers that follow the tail never read the files.
  *
- * Invariants: minOffset <= tailStart <= writtenOffset <= maxOffset, syncedOffset <= writtenOffset;
+ * Invariants: tailStart <= writtenOffset <= maxOffset, minOffset <= maxOffset (retention may move
+ * minOffset past tailStart when every entry points below the CommitLog), syncedOffset <= writtenOffset;
  * entries [tailStart, maxOffset) are in the tail, entries below writtenOffset are in the files;
  * only written entries ever leave the tail, so the tail grows past its usual size only while
  * writes lag (the ConsumeQueueStore bounds that). Entries are appended in queue-offset order: an
@@ -163,6 +164,36 @@ export class ConsumeQueue {
     });
   }
 
+  /**
+   * Retention: drops the files whose entries all point below `minPhyOffset` (never the last one)
+   * and moves minOffset to the first entry at or past it (RocketMQ's deleteExpiredFile and
+   * correctMinOffset). Returns the dropped files' paths; the caller removes them.
+   */
+  deleteBelow(minPhyOffset: number): Promise<string[]> {
+    return this.io.run(async () => {
+      const dropped: string[] = [];
+      while (!this.removed && this.file.segmentStarts.length > 1) {
+        const first = this.file.firstStart;
+        const lastEntry = (first + this.file.segmentBytes) / CQ_ENTRY_BYTES - 1;
+        const bytes = Buffer.alloc(CQ_ENTRY_BYTES);
+        const got = await this.file.read(lastEntry * CQ_ENTRY_BYTES, bytes, 0, CQ_ENTRY_BYTES);
+        const entry = got === CQ_ENTRY_BYTES ? decodeCqEntry(bytes, 0) : undefined;
+        // An unreadable last entry is kept: only a file proven to be below the minimum goes.
+        if (entry === undefined || !isCqEntryValid(entry) || entry.commitLogOffset >= minPhyOffset) break;
+        this.file.dropFirst();
+        this.min = Math.min(Math.max(this.min, lastEntry + 1), this.max);
+        dropped.push(this.file.pathOf(first));
+      }
+      await this.correctMin(minPhyOffset);
+      return dropped;
+    });
+  }
+
+  /** Moves minOffset past the entries that point below `minPhyOffset` (start, after retention). */
+  correctMinOffset(minPhyOffset: number): Promise<void> {
+    return this.io.run(() => this.correctMin(minPhyOffset));
+  }
+
   /** Removes the files (DELETE_TOPIC); from now on reads find nothing. */
   remove(): Promise<void> {
     this.removed = true;
@@ -197,6 +228,24 @@ export class ConsumeQueue {
       else last = middle;
     }
     return first;
+  }
+
+  /** Entries ascend in the CommitLog: the first one at or past `minPhyOffset`, by halves. */
+  private async correctMin(minPhyOffset: number): Promise<void> {
+    if (this.removed || this.max <= this.min) return;
+    const pointsAtOrPast = async (queueOffset: number): Promise<boolean> => {
+      const entry = await this.entryAt(queueOffset);
+      return entry !== undefined && isCqEntryValid(entry) && entry.commitLogOffset >= minPhyOffset;
+    };
+    if (await pointsAtOrPast(this.min)) return;
+    let low = this.min + 1;
+    let high = this.max;
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      if (await pointsAtOrPast(middle)) high = middle;
+      else low = middle + 1;
+    }
+    if (low > this.min) this.min = low;
   }
 
   private makeRoom(count: number): void {

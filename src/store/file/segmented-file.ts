@@ -157,6 +157,14 @@ export class SegmentedFile {
     await this.pool.use(this.pathOf(start), async () => undefined);
   }
 
+  /**
+   * Retention: forgets the first segment, so reads and writes no longer reach it; returns its
+   * start. The caller closes and removes the file (pathOf).
+   */
+  dropFirst(): number | undefined {
+    return this.starts.shift();
+  }
+
   /** Closes and removes every segment file and the folder. */
   async removeAll(): Promise<void> {
     for (const start of this.starts) await this.pool.forget(this.pathOf(start));

@@ -34,6 +34,8 @@ export interface ScanOptions {
   readonly checkCrc: boolean;
   /** Bytes read at a time (a larger record is read whole). */
   readonly chunkBytes: number;
+  /** Stop (as END) before a record that starts at or past this offset; the index catches up in stretches. */
+  readonly until?: number;
 }
 
 /** A window of file bytes [start, start + bytes.length) inside one segment, and the file end of that segment. */
@@ -58,6 +60,7 @@ export async function scanCommitLog(
   const window: Window = { start: 0, bytes: Buffer.alloc(0), segment: -1, fileEnd: 0 };
   const buffer = Buffer.alloc(options.chunkBytes);
   for (;;) {
+    if (options.until !== undefined && position >= options.until) return { end: position, stop: { kind: 'END' }, records, lastStoreTimestamp };
     const step = await scanOne(file, position, options, window, buffer);
     if ('stop' in step) return { end: position, stop: step.stop, records, lastStoreTimestamp };
     if (step.record !== undefined) {
