@@ -9,3 +9,4 @@ export * from './heartbeat.js';
 export * from './subscription-group.js';
 export * from './lock-batch.js';
 export * from './delay-offset.js';
+export * from './message-queue-map.js';

@@ -1,0 +1,138 @@
+/**
+ * pull-message-service.ts: the push consumer's pull loop (DefaultMQPushConsumerImpl.pullMessage
+ * and PullMessageService): one long-polling PULL_MESSAGE at a time per queue, the next as soon as
+ * the answer is handled. Flow control pauses a queue for 50 ms while it holds more than
+ * pullThresholdForQueue messages or pullThresholdSizeForQueue MiB, or spans more than
+ * consumeConcurrentlyMaxSpan offsets. NO_NEW_MSG and NO_MATCHED_MSG move the offset on; OFFSET_ILLEGAL
+ * rebuilds the queue at the broker's offset; a failure waits pullTimeDelayMillsWhenException.
+ *
+ * Invariants: a dropped ProcessQueue is never pulled again; every timer is cleared by stop().
+ */
+import { ResponseCode, type SubscriptionData } from '../../protocol/index.js';
+import type { Logger } from '../../log/index.js';
+import { MQClientError } from '../errors.js';
+import type { MessageQueue } from '../message.js';
+import { ReadOffsetType, type OffsetStore } from '../offset/offset-store.js';
+import type { PushConsumerOptionsResolved } from '../options.js';
+import type { ProcessQueue } from './process-queue.js';
+import { buildPullSysFlag, type PullApi } from './pull-api.js';
+import type { ReceivedMessage } from './received-message.js';
+
+const MiB = 1024 * 1024;
+/** Pause of a queue over its flow-control thresholds, ms. */
+export const PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL = 50;
+/** Pause after the broker answered FLOW_CONTROL, ms. */
+const PULL_TIME_DELAY_MILLS_WHEN_BROKER_FLOW_CONTROL = 20;
+/** How long a broker holds a pull that finds nothing (BROKER_SUSPEND_MAX_TIME_MILLIS), ms. */
+export const BROKER_SUSPEND_MAX_TIME_MILLIS = 15_000;
+/** The client's timeout of such a pull (CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND), ms. */
+export const CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND = 30_000;
+
+export interface PullRequest {
+  readonly queue: MessageQueue;
+  readonly processQueue: ProcessQueue;
+  nextOffset: number;
+}
+
+export interface PullHost {
+  readonly options: PushConsumerOptionsResolved;
+  readonly logger: Logger;
+  readonly pullApi: PullApi;
+  readonly offsetStore: OffsetStore;
+  subscription(topic: string): SubscriptionData | undefined;
+  submitConsumeRequest(messages: ReceivedMessage[], processQueue: ProcessQueue, queue: MessageQueue): void;
+  /** OFFSET_ILLEGAL: the queue restarts at `nextOffset` (committed first). */
+  fixOffset(request: PullRequest): Promise<void>;
+}
+
+export class PullMessageService {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(private readonly host: PullHost) {}
+
+  executePullRequestImmediately(request: PullRequest): void {
+    this.executePullRequestLater(request, 0);
+  }
+
+  executePullRequestLater(request: PullRequest, delayMs: number): void {
+    if (this.stopped || request.processQueue.dropped) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.pullMessage(request);
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** The flow-control pause this queue needs now, or 0. */
+  private flowControlDelay(processQueue: ProcessQueue): number {
+    const options = this.host.options;
+    if (processQueue.msgCount > options.pullThresholdForQueue) return PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL;
+    if (processQueue.msgSize / MiB > options.pullThresholdSizeForQueue) return PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL;
+    if (processQueue.maxSpan() > options.consumeConcurrentlyMaxSpan) return PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL;
+    return 0;
+  }
+
+  async pullMessage(request: PullRequest): Promise<void> {
+    const { processQueue, queue } = request;
+    if (this.stopped || processQueue.dropped) return;
+    processQueue.lastPullTimestamp = Date.now();
+    const pause = this.flowControlDelay(processQueue);
+    if (pause > 0) return this.executePullRequestLater(request, pause);
+    const subscription = this.host.subscription(queue.topic);
+    if (subscription === undefined) return this.executePullRequestLater(request, this.host.options.pullTimeDelayMillsWhenException);
+    const options = this.host.options;
+    let commitOffset = 0;
+    if (options.messageModel === 'CLUSTERING') commitOffset = await this.host.offsetStore.readOffset(queue, ReadOffsetType.READ_FROM_MEMORY);
+    const withSubscription = options.postSubscriptionWhenPull && !subscription.classFilterMode;
+    try {
+      const result = await this.host.pullApi.pull(queue, subscription, {
+        offset: request.nextOffset,
+        maxNums: options.pullBatchSize,
+        maxBytes: options.pullBatchSizeInBytes,
+        sysFlag: buildPullSysFlag(commitOffset > 0, true, withSubscription),
+        commitOffset: Math.max(commitOffset, 0),
+        suspendTimeoutMillis: BROKER_SUSPEND_MAX_TIME_MILLIS,
+        timeoutMs: CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND,
+        withSubscription,
+      });
+      if (this.stopped || processQueue.dropped) return;
+      await this.onPullResult(request, result.status, result.nextBeginOffset, result.messages);
+    } catch (error) {
+      if (this.stopped || processQueue.dropped) return;
+      const flowControl = error instanceof MQClientError && error.code === ResponseCode.FLOW_CONTROL;
+      if (!queue.topic.startsWith('%RETRY%')) this.host.logger.warn({ err: error, queue: queue.toString() }, 'pull message failed');
+      this.executePullRequestLater(request, flowControl ? PULL_TIME_DELAY_MILLS_WHEN_BROKER_FLOW_CONTROL : options.pullTimeDelayMillsWhenException);
+    }
+  }
+
+  private async onPullResult(request: PullRequest, status: string, nextBeginOffset: number, messages: ReceivedMessage[]): Promise<void> {
+    const { processQueue, queue } = request;
+    switch (status) {
+      case 'FOUND':
+        request.nextOffset = nextBeginOffset;
+        if (messages.length > 0) {
+          processQueue.putMessage(messages);
+          this.host.submitConsumeRequest(messages, processQueue, queue);
+        }
+        return this.executePullRequestLater(request, messages.length > 0 ? this.host.options.pullInterval : 0);
+      case 'NO_NEW_MSG':
+      case 'NO_MATCHED_MSG':
+        request.nextOffset = nextBeginOffset;
+        // correctTagsOffset: nothing is held, so everything up to here is consumed.
+        if (processQueue.msgCount === 0) this.host.offsetStore.updateOffset(queue, nextBeginOffset, true);
+        return this.executePullRequestImmediately(request);
+      default:
+        this.host.logger.warn({ queue: queue.toString(), offset: request.nextOffset, nextBeginOffset }, 'the pull request offset illegal');
+        request.nextOffset = nextBeginOffset;
+        processQueue.dropped = true;
+        await this.host.fixOffset(request);
+    }
+  }
+}

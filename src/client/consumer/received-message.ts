@@ -1,0 +1,119 @@
+/**
+ * received-message.ts: a pull response body turned into messages (MessageDecoder.decodesBatch and
+ * PullAPIWrapper.processPullResult): each record decoded, its body inflated when compressed, tag
+ * subscriptions filtered again on the client (the broker filters by hash only), and MIN_OFFSET /
+ * MAX_OFFSET of the pull added to the properties. Decoding stops at the first record that is not a
+ * whole message, as Java's does.
+ */
+import { createOffsetMessageId, decodeProperties, decodeRecord, formatSocketAddress, MessageConst, type MessageRecord } from '../../message/index.js';
+import type { SubscriptionData } from '../../protocol/index.js';
+import { decompressBody } from '../compression.js';
+import type { MessageExt, MessageQueue } from '../message.js';
+import { matchesTags } from './subscription.js';
+
+/** A received message; the consumer may change topic (retry → original) and reconsumeTimes. */
+export class ReceivedMessage implements MessageExt {
+  /** When a listener started on it (ms), for consumeTimeout; 0 before. */
+  consumeStartTime = 0;
+
+  constructor(
+    public topic: string,
+    readonly body: Buffer,
+    readonly properties: Readonly<Record<string, string>>,
+    readonly record: Omit<MessageRecord, 'body' | 'topic' | 'properties'>,
+    readonly brokerName: string,
+    readonly offsetMsgId: string,
+    public reconsumeTimes: number,
+  ) {}
+
+  get tags(): string | undefined {
+    return this.properties[MessageConst.TAGS];
+  }
+
+  get keys(): string | undefined {
+    return this.properties[MessageConst.KEYS];
+  }
+
+  get msgId(): string {
+    return this.properties[MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX] ?? this.offsetMsgId;
+  }
+
+  get queueId(): number {
+    return this.record.queueId;
+  }
+
+  get queueOffset(): number {
+    return this.record.queueOffset;
+  }
+
+  get commitLogOffset(): number {
+    return this.record.commitLogOffset;
+  }
+
+  get bornTimestamp(): number {
+    return this.record.bornTimestamp;
+  }
+
+  get storeTimestamp(): number {
+    return this.record.storeTimestamp;
+  }
+
+  get bornHost(): string {
+    return formatSocketAddress(this.record.bornHost);
+  }
+
+  get storeHost(): string {
+    return formatSocketAddress(this.record.storeHost);
+  }
+
+  get sysFlag(): number {
+    return this.record.sysFlag;
+  }
+
+  get flag(): number {
+    return this.record.flag;
+  }
+
+  get bodyCRC(): number {
+    return this.record.bodyCrc;
+  }
+
+  get preparedTransactionOffset(): number {
+    return this.record.preparedTransactionOffset;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { topic: this.topic, msgId: this.msgId, queueId: this.queueId, queueOffset: this.queueOffset, reconsumeTimes: this.reconsumeTimes, properties: this.properties };
+  }
+}
+
+export interface PullRange {
+  readonly minOffset: number;
+  readonly maxOffset: number;
+  readonly offsetDelta?: number | undefined;
+}
+
+/** The messages of one FOUND pull of `queue`, filtered by `subscription`. */
+export async function decodePulledMessages(body: Buffer, queue: MessageQueue, range: PullRange, subscription: SubscriptionData): Promise<ReceivedMessage[]> {
+  const messages: ReceivedMessage[] = [];
+  const minOffset = String(range.minOffset);
+  const maxOffset = String(range.maxOffset);
+  let position = 0;
+  while (position < body.length) {
+    const decoded = decodeRecord(body, position);
+    if (decoded.kind !== 'MESSAGE') break;
+    position += decoded.message.size;
+    const { body: stored, topic, properties: text, ...record } = decoded.message;
+    const properties = Object.fromEntries(decodeProperties(text)) as Record<string, string>;
+    if (!matchesTags(subscription, properties[MessageConst.TAGS])) continue;
+    properties[MessageConst.MIN_OFFSET] = minOffset;
+    properties[MessageConst.MAX_OFFSET] = maxOffset;
+    const fixed = { ...record, queueId: queue.queueId, queueOffset: record.queueOffset + (range.offsetDelta ?? 0) };
+    const offsetMsgId = createOffsetMessageId(record.storeHost, record.commitLogOffset);
+    // A body that does not inflate is handed over as stored (sysFlag still says compressed)
+    // rather than dropped with the rest of the pull, as Java's decoder would.
+    const messageBody = await decompressBody(stored, record.sysFlag).catch(() => stored);
+    messages.push(new ReceivedMessage(topic, messageBody, properties, fixed, queue.brokerName, offsetMsgId, record.reconsumeTimes));
+  }
+  return messages;
+}

@@ -1,0 +1,65 @@
+/**
+ * broker-requests.ts: what a broker may ask of a client (ClientRemotingProcessor.java), one handler
+ * per request code. Codes not listed here (GET_CONSUMER_RUNNING_INFO 307, CONSUME_MESSAGE_DIRECTLY
+ * 309, CHECK_TRANSACTION_STATE 39 until transactions exist, ...) get REQUEST_CODE_NOT_SUPPORTED
+ * from the dispatcher. Brokers send these requests oneway; a request that is not oneway gets
+ * SUCCESS once the client has acted on it.
+ */
+import {
+  bool,
+  decodeMessageQueueMap,
+  header,
+  int,
+  long,
+  NotifyConsumerIdsChangedRequestHeader,
+  RequestCode,
+  ResponseCode,
+  ResponseCodeError,
+  str,
+  type QueueOffsetEntry,
+} from '../../protocol/index.js';
+import { defineHandler, ok, type Handler } from '../../remoting/index.js';
+import type { Logger } from '../../log/index.js';
+
+/** What the handlers need of the client instance. */
+export interface BrokerRequestContext {
+  readonly clientId: string;
+  readonly logger: Logger;
+  rebalanceImmediately(): void;
+  consumer(group: string): { resetOffset(topic: string, offsets: readonly QueueOffsetEntry[]): Promise<void> } | undefined;
+}
+
+/** RESET_CONSUMER_CLIENT_OFFSET (220), ResetOffsetRequestHeader.java; the offsets are in the body. */
+export const ResetOffsetRequestHeader = header({
+  group: str(),
+  topic: str(),
+  queueId: int.optional(),
+  offset: long.optional(),
+  timestamp: long(),
+  isForce: bool(),
+});
+
+const notifyConsumerIdsChanged = defineHandler<BrokerRequestContext, typeof NotifyConsumerIdsChangedRequestHeader.fields>({
+  code: RequestCode.NOTIFY_CONSUMER_IDS_CHANGED,
+  header: NotifyConsumerIdsChangedRequestHeader,
+  handle(instance, { header: request, connection }) {
+    instance.logger.info({ broker: connection.remoteAddress, group: request.consumerGroup }, 'consumer ids changed; rebalance now');
+    instance.rebalanceImmediately();
+    return ok();
+  },
+});
+
+const resetConsumerClientOffset = defineHandler<BrokerRequestContext, typeof ResetOffsetRequestHeader.fields>({
+  code: RequestCode.RESET_CONSUMER_CLIENT_OFFSET,
+  header: ResetOffsetRequestHeader,
+  async handle(instance, { header: request, command, connection }) {
+    const consumer = instance.consumer(request.group);
+    if (consumer === undefined) throw new ResponseCodeError(ResponseCode.SYSTEM_ERROR, `no consumer of group ${request.group} in ${instance.clientId}`);
+    const offsets = command.body === undefined ? [] : decodeMessageQueueMap(command.body, 'offsetTable');
+    instance.logger.info({ broker: connection.remoteAddress, group: request.group, topic: request.topic, queues: offsets.length }, 'reset consumer offsets');
+    await consumer.resetOffset(request.topic, offsets.filter((entry) => entry.queue.topic === request.topic));
+    return ok();
+  },
+});
+
+export const brokerRequestHandlers: readonly Handler<BrokerRequestContext>[] = [notifyConsumerIdsChanged, resetConsumerClientOffset];

@@ -1,0 +1,112 @@
+/**
+ * timeout-sweep.ts: deadlines for thousands of in-flight operations without a timer each. Entries
+ * go into buckets of `tickMs` by deadline (a hashed timer wheel); one interval timer, running only
+ * while something is pending, fires every bucket whose time has come. Finishing an operation
+ * removes its entry in O(1). A deadline fires at most one tick late, never early.
+ *
+ * Invariants: an entry fires at most once, and never after it was cancelled; the interval stops at
+ * the first tick that finds nothing pending, so an idle client keeps no timer.
+ */
+
+export interface SweepEntry {
+  /** Removes the deadline; safe to call more than once, and after it fired. */
+  cancel(): void;
+}
+
+interface Entry extends SweepEntry {
+  readonly onTimeout: () => void;
+  readonly index: number;
+  bucket: Set<Entry> | undefined;
+}
+
+export class TimeoutSweep {
+  private readonly buckets = new Map<number, Set<Entry>>();
+  private pending = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** The last bucket index swept. */
+  private swept: number;
+
+  constructor(
+    private readonly tickMs = 50,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.swept = Math.floor(now() / tickMs);
+  }
+
+  get size(): number {
+    return this.pending;
+  }
+
+  /** Calls `onTimeout` once `timeoutMs` has passed, unless the entry is cancelled first. */
+  add(timeoutMs: number, onTimeout: () => void): SweepEntry {
+    // Round up, so a deadline never fires early.
+    const index = Math.max(Math.ceil((this.now() + timeoutMs) / this.tickMs), this.swept + 1);
+    let bucket = this.buckets.get(index);
+    if (bucket === undefined) {
+      bucket = new Set();
+      this.buckets.set(index, bucket);
+    }
+    const entry: Entry = {
+      onTimeout,
+      index,
+      bucket,
+      cancel: () => this.remove(entry),
+    };
+    bucket.add(entry);
+    this.pending++;
+    if (this.timer === undefined) this.start();
+    return entry;
+  }
+
+  /** Fires every entry whose deadline has passed (the interval calls this; tests may too). */
+  sweep(): void {
+    const until = Math.floor(this.now() / this.tickMs);
+    if (this.buckets.size === 0) {
+      this.swept = until;
+      return;
+    }
+    const due = [...this.buckets.keys()].filter((index) => index <= until);
+    this.swept = Math.max(this.swept, until);
+    for (const index of due.sort((a, b) => a - b)) {
+      const bucket = this.buckets.get(index);
+      this.buckets.delete(index);
+      for (const entry of bucket ?? []) {
+        entry.bucket = undefined;
+        this.pending--;
+        entry.onTimeout();
+      }
+    }
+    if (this.pending === 0) this.stop();
+  }
+
+  /** Drops every entry without firing it. */
+  clear(): void {
+    for (const bucket of this.buckets.values()) for (const entry of bucket) entry.bucket = undefined;
+    this.buckets.clear();
+    this.pending = 0;
+    this.stop();
+  }
+
+  private remove(entry: Entry): void {
+    const bucket = entry.bucket;
+    if (bucket === undefined) return;
+    entry.bucket = undefined;
+    bucket.delete(entry);
+    this.pending--;
+    if (bucket.size === 0) this.buckets.delete(entry.index);
+    // The interval stops at its next tick if nothing is pending then: stopping it here would
+    // start and stop a timer for every operation of a caller that awaits one at a time.
+  }
+
+  private start(): void {
+    this.swept = Math.max(this.swept, Math.floor(this.now() / this.tickMs));
+    this.timer = setInterval(() => this.sweep(), this.tickMs);
+    // Pending operations wait on sockets, which keep the process alive; the sweep need not.
+    this.timer.unref();
+  }
+
+  private stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

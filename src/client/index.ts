@@ -1,0 +1,15 @@
+/** client/: the TypeScript client SDK (Producer, PushConsumer, LitePullConsumer) over RocketMQ's remoting protocol. */
+export * from './errors.js';
+export * from './message.js';
+export * from './options.js';
+export * from './namespace.js';
+export * from './rebalance/allocate.js';
+export { Producer, type SendOptions } from './producer/producer.js';
+export type { SendResult } from './producer/send-path.js';
+export type { SendStatus } from './core/client-api.js';
+export { selectMessageQueueByHash, selectMessageQueueByRandom, type MessageQueueSelector } from './producer/queue-selector.js';
+export { PushConsumer } from './consumer/push-consumer.js';
+export { LitePullConsumer } from './consumer/lite-pull-consumer.js';
+export { ConsumeResult, type ConsumeConcurrentlyContext, type MessageListenerConcurrently } from './consumer/consume-concurrently.js';
+export type { SubscriptionExpression, ExpressionType } from './consumer/subscription.js';
+export { CLIENT_VERSION, CLIENT_LANGUAGE } from './core/transport.js';

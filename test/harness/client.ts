@@ -1,0 +1,49 @@
+/**
+ * client.ts: helpers for tests of our client SDK against the in-process cluster: a push consumer
+ * that collects what it receives, and quiet, fast options (short intervals, so a test waits for
+ * rebalances and commits in milliseconds rather than Java's seconds). Nothing here asserts.
+ */
+import { ConsumeResult, PushConsumer, type MessageExt, type PushConsumerOptions } from '../../src/index.js';
+import { testLogger } from '../../src/log/index.js';
+import { waitFor } from './cluster.js';
+
+export const FAST_CLIENT = {
+  pollNameServerInterval: 500,
+  heartbeatBrokerInterval: 1000,
+  persistConsumerOffsetInterval: 200,
+  logger: testLogger(),
+} as const;
+
+export interface Collector {
+  readonly consumer: PushConsumer;
+  readonly received: MessageExt[];
+  /** Waits until `count` distinct msgIds have arrived. */
+  waitForCount(count: number, what?: string): Promise<void>;
+  bodies(): string[];
+}
+
+/** Starts a push consumer of `topic` that records every message and answers SUCCESS. */
+export async function collect(
+  namesrvAddr: string,
+  group: string,
+  topic: string,
+  options: Partial<PushConsumerOptions> & { expression?: string } = {},
+): Promise<Collector> {
+  const { expression, ...rest } = options;
+  const consumer = new PushConsumer({ ...FAST_CLIENT, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', rebalanceInterval: 1000, ...rest, groupName: group, namesrvAddr });
+  const received: MessageExt[] = [];
+  consumer.subscribe(topic, expression ?? '*');
+  consumer.onMessage((messages) => {
+    received.push(...messages);
+    return ConsumeResult.SUCCESS;
+  });
+  await consumer.start();
+  return {
+    consumer,
+    received,
+    async waitForCount(count, what = `${count} messages`) {
+      await waitFor(() => new Set(received.map((message) => message.msgId)).size >= count, what);
+    },
+    bodies: () => received.map((message) => message.body.toString()),
+  };
+}
