@@ -62,6 +62,8 @@ declare module 'ali-ons' {
         consumeFromWhere?: string;
         pullBatchSize?: number;
         parallelConsumeLimit?: number;
+        /** Retries before ali-ons gives up on a message (16); sent to the broker with each send-back. */
+        maxReconsumeTimes?: number;
       },
     );
     ready(): Promise<void>;
