@@ -15,7 +15,7 @@
  * bounded by two buffers; a put that does not fit answers OS_PAGE_CACHE_BUSY.
  * Must not: touch ConsumeQueues (the writer hands dispatches to whoever owns them).
  */
-import { BLANK_RECORD_BYTES_MIN, createOffsetMessageId, encodeBlankRecord, encodeRecord } from '../../message/index.js';
+import { BLANK_RECORD_BYTES_MIN, encodeBlankRecord, encodeRecord, type RecordInput } from '../../message/index.js';
 import type { Clock } from '../../time/index.js';
 import type { Logger } from '../../log/index.js';
 import type { FilePool } from '../file/file-pool.js';
@@ -26,7 +26,7 @@ import { CommitLogFlushService } from './flush-service.js';
 import { GroupWriter, type FlushDiskType } from './group-writer.js';
 import { checkPuts, type CheckedPut } from './put-check.js';
 import { RecordReader, type ReadSpan } from './record-reader.js';
-import type { DispatchRequest, PendingPut } from './staging.js';
+import { StagedMessage, type DispatchRequest, type PendingPut } from './staging.js';
 
 export interface CommitLogOptions {
   readonly pool: FilePool;
@@ -64,6 +64,7 @@ export class CommitLog {
       syncFlushTimeoutMs: options.syncFlushTimeoutMs,
       logger: options.logger,
       onWritten: options.onWritten,
+      onRollback: (end, dropped) => this.rollBack(end, dropped),
     });
     this.reader = new RecordReader(this);
     this.flushService =
@@ -168,6 +169,14 @@ export class CommitLog {
     return this.reader.readStoreTimestamp(offset);
   }
 
+  /** The writer dropped staged records (disk full): the log ends at `end` again and their queue offsets are free. */
+  private rollBack(end: number, dropped: readonly DispatchRequest[]): void {
+    this.max = end;
+    for (const { topic, queueId, queueOffset } of dropped) {
+      if (this.options.queueOffsets.get(topic, queueId) > queueOffset) this.options.queueOffsets.set(topic, queueId, queueOffset);
+    }
+  }
+
   private stageBlank(left: number): void {
     const active = this.writer.active;
     const at = active.reserve(this.max, BLANK_RECORD_BYTES_MIN, this.options.segmentBytes);
@@ -181,11 +190,28 @@ export class CommitLog {
     const active = this.writer.active;
     const storeTimestamp = this.options.clock.now();
     const messages: AppendedMessage[] = [];
-    for (const { request, sysFlag, measure } of checked) {
+    for (const { request, sysFlag, properties, measure } of checked) {
       const commitLogOffset = this.max;
       const queueOffset = this.options.queueOffsets.take(request.topic, request.queueId);
       const at = active.reserve(commitLogOffset, measure.size, segmentBytes);
-      encodeRecord({ ...request, sysFlag, queueOffset, commitLogOffset, storeTimestamp, storeHost }, measure, active.bytes, at);
+      // A literal of one fixed shape, not a spread of the request: this runs once per message.
+      const input: RecordInput = {
+        topic: request.topic,
+        queueId: request.queueId,
+        flag: request.flag,
+        body: request.body,
+        properties,
+        sysFlag,
+        bornTimestamp: request.bornTimestamp,
+        bornHost: request.bornHost,
+        reconsumeTimes: request.reconsumeTimes,
+        preparedTransactionOffset: request.preparedTransactionOffset,
+        queueOffset,
+        commitLogOffset,
+        storeTimestamp,
+        storeHost,
+      };
+      encodeRecord(input, measure, active.bytes, at);
       this.max += measure.size;
       active.dispatches.push({
         topic: request.topic,
@@ -195,10 +221,10 @@ export class CommitLog {
         size: measure.size,
         tagsCode: request.tagsCode,
         storeTimestamp,
-        properties: request.properties,
+        properties,
         sysFlag,
       });
-      messages.push({ commitLogOffset, size: measure.size, queueOffset, storeTimestamp, msgId: createOffsetMessageId(storeHost, commitLogOffset) });
+      messages.push(new StagedMessage(storeHost, commitLogOffset, measure.size, queueOffset, storeTimestamp));
     }
     active.endOffset = this.max;
     active.lastStoreTimestamp = storeTimestamp;

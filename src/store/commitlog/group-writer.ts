@@ -1,24 +1,55 @@
 /**
- * group-writer.ts: moves staged CommitLog records to disk, a group at a time. While one staging
- * buffer is written (one positional write per segment it touches), the next one accumulates.
- * After a write: the group is dispatched (ConsumeQueue entries, arrival listeners), then its puts
- * are answered: at once for ASYNC_FLUSH (the OS has the bytes, so a killed process loses nothing
- * acknowledged), after one fdatasync of the whole group for SYNC_FLUSH, or with FLUSH_DISK_TIMEOUT
- * when that fdatasync outlasts syncFlushTimeout.
+ * group-writer.ts: moves staged CommitLog records to disk, a group at a time, and answers their
+ * puts. While one staging buffer is written (one positional write per segment it touches), the
+ * next one accumulates. After a write the group is dispatched (ConsumeQueue entries, arrival
+ * listeners), then its puts are answered: at once for ASYNC_FLUSH (the OS has the bytes, so a
+ * killed process loses nothing acknowledged); for SYNC_FLUSH once an fdatasync that started after
+ * the write has finished, or with FLUSH_DISK_TIMEOUT when syncFlushTimeout passes first.
+ *
+ * Group commit and pipelining. Every put waiting when a write starts goes into that write, and
+ * every SYNC_FLUSH group written when an fdatasync starts is covered by it, so N waiting
+ * producers share one write and one fdatasync. A write starts at the end of the event-loop turn
+ * (setImmediate, so the turn's puts join it), or at once when EARLY_WRITE_BYTES are staged and
+ * nothing is being written; the next group is staged while a write or an fdatasync runs. The
+ * ConsumeQueues are not in the ack path: they are written and synced on their own schedule
+ * (checkpoint/), because recovery rebuilds them from the CommitLog. The dispatch waits only when
+ * the ConsumeQueues fall far behind (default-message-store.ts, CQ_PENDING_ENTRIES_MAX).
+ *
+ * Failures. Disk full (ENOSPC, EDQUOT) on a CommitLog write is an operating condition, not a
+ * broken store: the writer rolls back everything staged but not written (the failed group and the
+ * one accumulating) -- it truncates the segment files back to writtenOffset, hands the dropped
+ * records to onRollback (the CommitLog resets its end and the queue offsets they took), and
+ * answers their puts SERVICE_NOT_AVAILABLE "disk full". The next put is written at the same
+ * offset, so a put succeeds again as soon as space returns, without a restart. We chose rollback
+ * over retrying the same group while refusing new puts: a retry loop would hold producers for an
+ * unknown time (SYNC_FLUSH would answer FLUSH_DISK_TIMEOUT for data that is not even written),
+ * while rollback answers at once and leaves nothing half-written behind: the truncation removes
+ * a torn prefix, so no record that was answered "not stored" can reappear after a restart.
+ * Any other I/O failure (EIO on a write, any failed fdatasync, a failed rollback or dispatch)
+ * stops the writer for good: every waiting put is answered SERVICE_NOT_AVAILABLE naming the
+ * error, `failure` is set and the CommitLog refuses puts until restarted, because after a failed
+ * fdatasync the page cache may have dropped the bytes (what the disk holds is unknown) and only
+ * recovery can tell what is valid.
  *
  * Invariants: syncedOffset <= writtenOffset <= the staged end; groups are written in CommitLog
- * order, one at a time; fdatasyncs run one at a time (SerialExecutor). After an I/O failure the
- * writer stops for good: every waiting put is rejected with the error and `failure` is set, so
- * the CommitLog refuses new puts (a half-written tail needs recovery, not a retry).
+ * order, one at a time; fdatasyncs run one at a time (SerialExecutor) and at most
+ * SYNC_WAITING_GROUPS_MAX written groups wait for one; a put is answered exactly once.
  * Must not: assign offsets or encode records (commit-log.ts does), or hold more than two buffers.
  */
 import type { Logger } from '../../log/index.js';
 import type { SegmentedFile } from '../file/segmented-file.js';
 import type { PutMessageResult } from '../message-store.js';
 import { SerialExecutor } from '../serial-executor.js';
-import { StagingBuffer, type DispatchRequest } from './staging.js';
+import { StagingBuffer, type DispatchRequest, type PendingPut } from './staging.js';
 
 export type FlushDiskType = 'ASYNC_FLUSH' | 'SYNC_FLUSH';
+
+/** Staged bytes that start a write at once, even while another is running (no wait for the turn's end). */
+export const EARLY_WRITE_BYTES = 256 * 1024;
+/** Group writes running at once; each holds one staging buffer, and one more takes appends. */
+export const WRITES_IN_FLIGHT_MAX = 2;
+/** SYNC_FLUSH groups written and waiting for an fdatasync; more stop the writer until one finishes. */
+export const SYNC_WAITING_GROUPS_MAX = 4;
 
 export interface GroupWriterOptions {
   readonly file: SegmentedFile;
@@ -28,26 +59,61 @@ export interface GroupWriterOptions {
   readonly logger: Logger;
   /** Called once a group is written, before its puts are answered; may wait (backpressure). */
   readonly onWritten: (dispatches: readonly DispatchRequest[]) => Promise<void>;
+  /**
+   * Called when staged records were dropped after a disk-full write: the CommitLog ends at `end`
+   * again, and `dropped` (in CommitLog order) gave back their queue offsets.
+   */
+  readonly onRollback: (end: number, dropped: readonly DispatchRequest[]) => void;
 }
+
+/** A group being written: its buffer, and the write's outcome (undefined when it succeeded). */
+interface InFlight {
+  readonly batch: StagingBuffer;
+  readonly done: Promise<Error | undefined>;
+}
+
+/** A written SYNC_FLUSH group waiting for an fdatasync that covers `end`. */
+interface SyncWaiter {
+  readonly end: number;
+  readonly puts: PendingPut[];
+  readonly timer: NodeJS.Timeout;
+}
+
+/** Whether an I/O error means "no space" (rolled back, retried by the next put) rather than a broken disk. */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
 export class GroupWriter {
   /** The buffer appends go into. */
   active: StagingBuffer;
-  private spare: StagingBuffer;
-  private writing: StagingBuffer | undefined;
+  private readonly spares: StagingBuffer[] = [];
+  /** Groups being written, in CommitLog order; their outcomes are handled in that order. */
+  private readonly inFlight: InFlight[] = [];
+  private handling = false;
+  private truncating = false;
   private written = 0;
   private synced = 0;
   private writtenTimestamp = 0;
   private syncedTimestamp = 0;
-  private running = false;
   private scheduled = false;
+  private syncing = false;
+  private diskFull = false;
   private failed: Error | undefined;
+  private readonly syncQueue: SyncWaiter[] = [];
   private readonly idleWaiters: (() => void)[] = [];
   private readonly syncs = new SerialExecutor();
+  private readonly startScheduled = (): void => {
+    this.scheduled = false;
+    this.startWrite();
+  };
 
   constructor(private readonly options: GroupWriterOptions) {
     this.active = new StagingBuffer(options.bufferBytes);
-    this.spare = new StagingBuffer(options.bufferBytes);
+    for (let index = 0; index < WRITES_IN_FLIGHT_MAX; index++) this.spares.push(new StagingBuffer(options.bufferBytes));
   }
 
   /** CommitLog offset up to which the OS has every byte. */
@@ -65,8 +131,14 @@ export class GroupWriter {
     return this.syncedTimestamp;
   }
 
+  /** The error that stopped the writer for good, if any. */
   get failure(): Error | undefined {
     return this.failed;
+  }
+
+  /** Whether the last CommitLog write found the disk full (cleared by the next successful write). */
+  get isDiskFull(): boolean {
+    return this.diskFull;
   }
 
   /** Sets where writing resumes (after recovery), with everything below it on disk. */
@@ -79,20 +151,30 @@ export class GroupWriter {
     this.active.endOffset = offset;
   }
 
-  /** Starts a write of the active buffer soon, letting this event-loop turn's puts join it. */
+  /**
+   * Called after each append. With nothing being written, the write starts at the end of this
+   * event-loop turn so the turn's puts join it; once EARLY_WRITE_BYTES are staged it starts at
+   * once, even beside a running write; otherwise the running write's end starts the next one.
+   */
   schedule(): void {
-    if (this.running || this.scheduled) return;
+    if (this.failed !== undefined) return;
+    if (this.active.used >= EARLY_WRITE_BYTES) {
+      this.startWrite();
+      return;
+    }
+    if (this.inFlight.length > 0 || this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.run();
-    });
+    setImmediate(this.startScheduled);
   }
 
   /** Staged bytes from `offset` to the end of their run, if `offset` is staged and unwritten. */
   readStaged(offset: number): Buffer | undefined {
     if (offset < this.written) return undefined;
-    return this.writing?.find(offset) ?? this.active.find(offset);
+    for (const { batch } of this.inFlight) {
+      const found = batch.find(offset);
+      if (found !== undefined) return found;
+    }
+    return this.active.find(offset);
   }
 
   /** fdatasyncs everything written so far (one at a time; a second caller waits its turn). */
@@ -107,80 +189,195 @@ export class GroupWriter {
     });
   }
 
-  /** Resolves once nothing is staged or being written (shutdown, tests). */
+  /** Resolves once nothing is staged, being written or waiting for an fdatasync (shutdown, tests). */
   async drain(): Promise<void> {
-    while (this.running || this.scheduled || (!this.active.isEmpty && this.failed === undefined)) {
-      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    }
+    while (!this.isIdle()) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     await this.syncs.idle();
   }
 
-  /** Stops the writer for good after an I/O failure that happened elsewhere (background sync). */
+  /** Stops the writer for good after an I/O failure (a write, a background fdatasync, a dispatch). */
   fail(error: Error): void {
-    if (this.failed !== undefined) return;
-    this.failed = error;
-    this.options.logger.error({ err: error }, 'CommitLog I/O failed; the store refuses writes until restarted');
-    this.rejectAll(this.active, error);
+    if (this.failed === undefined) {
+      this.failed = error;
+      this.options.logger.error({ err: error }, 'CommitLog I/O failed; the store refuses writes until restarted');
+    }
+    const code = (error as NodeJS.ErrnoException).code ?? error.name;
+    const refusal: PutMessageResult = {
+      status: 'SERVICE_NOT_AVAILABLE',
+      reason: `CommitLog I/O failed (${code}: ${error.message}); the store refuses writes until restarted`,
+    };
+    for (const { batch } of this.inFlight) answer(batch.puts, refusal);
+    answer(this.active.puts, refusal);
     this.active.reset();
     this.active.endOffset = this.written;
+    for (const waiter of this.syncQueue.splice(0)) {
+      clearTimeout(waiter.timer);
+      answer(waiter.puts, refusal);
+    }
+    this.wakeIdle();
   }
 
-  private async run(): Promise<void> {
-    this.running = true;
+  private isIdle(): boolean {
+    const staged = !this.active.isEmpty && this.failed === undefined;
+    return this.inFlight.length === 0 && !this.handling && !this.scheduled && !staged && this.syncQueue.length === 0 && !this.syncing;
+  }
+
+  private wakeIdle(): void {
+    if (!this.isIdle()) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** Hands the staged group to a write, unless too many run or SYNC_FLUSH groups pile up. */
+  private startWrite(): void {
+    if (this.failed !== undefined || this.active.isEmpty) {
+      this.wakeIdle();
+      return;
+    }
+    // At the limits, a write's end or an fdatasync's end calls back here.
+    if (this.truncating || this.inFlight.length >= WRITES_IN_FLIGHT_MAX || this.syncQueue.length >= SYNC_WAITING_GROUPS_MAX) return;
+    const batch = this.active;
+    this.active = this.spares.pop() as StagingBuffer;
+    this.active.reset();
+    this.active.endOffset = batch.endOffset;
+    this.inFlight.push({ batch, done: this.writeRuns(batch) });
+    if (!this.handling) void this.handleWritten();
+  }
+
+  /** The write itself: one positional write per run; resolves the error instead of throwing. */
+  private async writeRuns(batch: StagingBuffer): Promise<Error | undefined> {
     try {
-      while (!this.active.isEmpty && this.failed === undefined) {
-        const batch = this.active;
-        this.active = this.spare;
-        this.active.reset();
-        this.active.endOffset = batch.endOffset;
-        this.writing = batch;
-        try {
-          await this.writeGroup(batch);
-        } catch (error) {
-          const failure = error instanceof Error ? error : new Error(String(error));
-          this.rejectAll(batch, failure);
-          this.fail(failure);
-        }
-        this.writing = undefined;
-        batch.reset();
-        this.spare = batch;
-      }
-    } finally {
-      this.running = false;
-      for (const resolve of this.idleWaiters.splice(0)) resolve();
+      for (const run of batch.runs) await this.options.file.write(run.position, batch.bytes, run.at, run.length);
+      return undefined;
+    } catch (error) {
+      return asError(error);
     }
   }
 
-  private async writeGroup(batch: StagingBuffer): Promise<void> {
-    for (const run of batch.runs) await this.options.file.write(run.position, batch.bytes, run.at, run.length);
+  /** Handles the outcome of each write in CommitLog order; never throws (failures are answered). */
+  private async handleWritten(): Promise<void> {
+    this.handling = true;
+    while (this.inFlight.length > 0) {
+      const { batch, done } = this.inFlight[0] as InFlight;
+      let failure = await done;
+      if (failure !== undefined && isDiskFull(failure) && this.failed === undefined) {
+        await this.rollBack(failure);
+        continue;
+      }
+      if (failure === undefined && this.failed === undefined) failure = await this.dispatchWritten(batch);
+      if (failure !== undefined) this.fail(failure);
+      const puts = this.failed === undefined ? batch.puts.splice(0) : [];
+      // The buffer is free before the puts are answered: their producers stage the next group while it is written.
+      this.release();
+      this.answerWritten(puts, batch.endOffset);
+    }
+    this.handling = false;
+    this.wakeIdle();
+  }
+
+  /** Marks a group written and dispatches it; returns the dispatch failure, if any. */
+  private async dispatchWritten(batch: StagingBuffer): Promise<Error | undefined> {
     this.written = batch.endOffset;
     this.writtenTimestamp = batch.lastStoreTimestamp;
-    await this.options.onWritten(batch.dispatches);
-    if (this.options.flushDiskType === 'SYNC_FLUSH') {
-      const timer = setTimeout(() => this.settleAll(batch, 'FLUSH_DISK_TIMEOUT'), this.options.syncFlushTimeoutMs);
-      try {
-        await this.syncWritten();
-      } finally {
-        clearTimeout(timer);
-      }
+    if (this.diskFull) {
+      this.diskFull = false;
+      this.options.logger.info({ offset: batch.endOffset }, 'CommitLog: disk space is back; puts are stored again');
     }
-    this.settleAll(batch, 'PUT_OK');
-  }
-
-  private settleAll(batch: StagingBuffer, status: 'PUT_OK' | 'FLUSH_DISK_TIMEOUT'): void {
-    for (const put of batch.puts) {
-      if (put.settled) continue;
-      put.settled = true;
-      const result: PutMessageResult = status === 'PUT_OK' ? put.result : { status, messages: put.result.messages };
-      put.resolve(result);
+    try {
+      await this.options.onWritten(batch.dispatches);
+      return undefined;
+    } catch (error) {
+      return asError(error);
     }
   }
 
-  private rejectAll(batch: StagingBuffer, error: Error): void {
-    for (const put of batch.puts) {
-      if (put.settled) continue;
-      put.settled = true;
-      put.reject(error);
-    }
+  /** The oldest group's buffer becomes a spare, and the next group's write may start. */
+  private release(): void {
+    const done = this.inFlight.shift() as InFlight;
+    done.batch.reset();
+    this.spares.push(done.batch);
+    this.startWrite();
   }
+
+  /** ASYNC_FLUSH: answers now. SYNC_FLUSH: waits for an fdatasync, or syncFlushTimeout. */
+  private answerWritten(puts: PendingPut[], end: number): void {
+    if (puts.length === 0) return;
+    if (this.options.flushDiskType === 'ASYNC_FLUSH') {
+      for (const put of puts) settle(put, put.result);
+      return;
+    }
+    const timer = setTimeout(() => {
+      for (const put of puts) settle(put, { status: 'FLUSH_DISK_TIMEOUT', messages: put.result.messages });
+    }, this.options.syncFlushTimeoutMs);
+    this.syncQueue.push({ end, puts, timer });
+    this.kickSync();
+  }
+
+  /** One fdatasync at a time for the SYNC_FLUSH groups waiting; each covers every group written before it starts. */
+  private kickSync(): void {
+    if (this.syncing || this.syncQueue.length === 0 || this.failed !== undefined) return;
+    this.syncing = true;
+    this.syncWritten().then(
+      () => {
+        this.syncing = false;
+        let done = 0;
+        while (done < this.syncQueue.length && (this.syncQueue[done] as SyncWaiter).end <= this.synced) done++;
+        for (const waiter of this.syncQueue.splice(0, done)) {
+          clearTimeout(waiter.timer);
+          for (const put of waiter.puts) settle(put, put.result);
+        }
+        this.kickSync();
+        this.startWrite();
+      },
+      (error: unknown) => {
+        this.syncing = false;
+        this.fail(asError(error));
+      },
+    );
+  }
+
+  /**
+   * Disk full: waits for the other writes, drops every group not yet handled and everything staged
+   * after them, answers their puts, and truncates what the writes may have left past
+   * writtenOffset. The writer stays usable.
+   */
+  private async rollBack(error: Error): Promise<void> {
+    const end = this.written;
+    await Promise.all(this.inFlight.map((flight) => flight.done));
+    const groups = [...this.inFlight.map((flight) => flight.batch), this.active];
+    const dropped = groups.flatMap((batch) => batch.dispatches);
+    const refusal: PutMessageResult = {
+      status: 'SERVICE_NOT_AVAILABLE',
+      reason: `disk full: the CommitLog write failed (${(error as NodeJS.ErrnoException).code ?? ''}) and nothing of this put was stored; puts are accepted again once space is freed`,
+    };
+    for (const batch of groups) {
+      answer(batch.puts, refusal);
+      batch.reset(); // readStaged must not find the dropped records where new ones will be staged.
+    }
+    this.spares.push(...this.inFlight.splice(0).map((flight) => flight.batch));
+    this.active.endOffset = end;
+    this.options.onRollback(end, dropped);
+    if (!this.diskFull) {
+      this.diskFull = true;
+      this.options.logger.error({ err: error, offset: end, dropped: dropped.length }, 'CommitLog: disk full; rolled back the unwritten puts');
+    }
+    this.truncating = true; // No write may start before the truncation is done.
+    try {
+      await this.options.file.truncate(end);
+    } catch (truncateError) {
+      this.fail(asError(truncateError));
+    } finally {
+      this.truncating = false;
+    }
+    this.startWrite();
+  }
+}
+
+function settle(put: PendingPut, result: PutMessageResult): void {
+  if (put.settled) return;
+  put.settled = true;
+  put.resolve(result);
+}
+
+function answer(puts: readonly PendingPut[], result: PutMessageResult): void {
+  for (const put of puts) settle(put, result);
 }

@@ -14,11 +14,14 @@ import {
   type RecordMeasure,
 } from '../../message/index.js';
 import type { PutMessageRequest, PutMessageResult } from '../message-store.js';
+import { storedProperties } from './record-check.js';
 
-/** A message that passed the checks, with its final sysFlag and measured size. */
+/** A message that passed the checks, with its final sysFlag, properties and measured size. */
 export interface CheckedPut {
   readonly request: PutMessageRequest;
   readonly sysFlag: number;
+  /** The properties as stored (record-check.ts: a non-empty string ends with the separator). */
+  readonly properties: string;
   readonly measure: RecordMeasure;
 }
 
@@ -33,12 +36,14 @@ export function storedSysFlag(sysFlag: number, storeHost: Buffer): number {
 }
 
 function checkOne(request: PutMessageRequest, storeHost: Buffer, maxMessageSize: number): CheckedPut | PutRefusal {
-  const propertiesBytes = Buffer.byteLength(request.properties);
+  const properties = storedProperties(request.properties);
+  const propertiesBytes = Buffer.byteLength(properties);
   if (propertiesBytes > PROPERTIES_LENGTH_MAX) {
     return refuse('PROPERTIES_SIZE_EXCEEDED', `properties are ${propertiesBytes} bytes, over ${PROPERTIES_LENGTH_MAX}`);
   }
   const topicBytes = Buffer.byteLength(request.topic);
   if (topicBytes === 0 || topicBytes > TOPIC_BYTES_MAX) return refuse('MESSAGE_ILLEGAL', `topic is ${topicBytes} bytes`);
+  if (request.topic.includes('\u0000')) return refuse('MESSAGE_ILLEGAL', 'topic holds a NUL');
   if (!Number.isInteger(request.queueId) || request.queueId < 0 || request.queueId > 2 ** 31 - 1) {
     return refuse('MESSAGE_ILLEGAL', `queueId ${request.queueId}`);
   }
@@ -47,11 +52,11 @@ function checkOne(request: PutMessageRequest, storeHost: Buffer, maxMessageSize:
   if (request.bornHost.length !== bornHostBytes) {
     return refuse('MESSAGE_ILLEGAL', `bornHost is ${request.bornHost.length} bytes, sysFlag says ${bornHostBytes}`);
   }
-  const measure = measureRecord({ sysFlag, body: request.body, topic: request.topic, properties: request.properties });
+  const measure = measureRecord({ sysFlag, body: request.body, topic: request.topic, properties });
   if (measure.size > maxMessageSize) {
     return refuse('MESSAGE_ILLEGAL', `message is ${measure.size} bytes, over maxMessageSize ${maxMessageSize}`);
   }
-  return { request, sysFlag, measure };
+  return { request, sysFlag, properties, measure };
 }
 
 /** Checks every message; the first refusal refuses the whole batch. */

@@ -11,7 +11,8 @@
  * Invariants: runs ascend in CommitLog position and do not overlap; `used` never passes the
  * buffer's size; the buffer is reused only after reset(). Must not: do I/O.
  */
-import type { PutMessageResult } from '../message-store.js';
+import { createOffsetMessageId } from '../../message/index.js';
+import type { AppendedMessage, PutMessageResult } from '../message-store.js';
 import type { CqDispatch } from '../consumequeue/consume-queue-store.js';
 
 export interface StagedRun {
@@ -25,6 +26,34 @@ export interface StagedRun {
 /** A stored message as the dispatcher and the arrival listeners see it. */
 export interface DispatchRequest extends CqDispatch {
   readonly storeTimestamp: number;
+}
+
+/**
+ * Where a staged message went. The offset message id is formatted when first read: the broker
+ * reads it once per send answer, and code that never does (batch internals, the store benchmark)
+ * does not pay for a hex string per message.
+ */
+export class StagedMessage implements AppendedMessage {
+  private id: string | undefined;
+
+  constructor(
+    private readonly storeHost: Buffer,
+    readonly commitLogOffset: number,
+    readonly size: number,
+    readonly queueOffset: number,
+    readonly storeTimestamp: number,
+  ) {}
+
+  get msgId(): string {
+    this.id ??= createOffsetMessageId(this.storeHost, this.commitLogOffset);
+    return this.id;
+  }
+
+  /** A plain object, as callers that spread or serialize the result expect. */
+  toJSON(): AppendedMessage {
+    const { commitLogOffset, size, queueOffset, storeTimestamp, msgId } = this;
+    return { commitLogOffset, size, queueOffset, storeTimestamp, msgId };
+  }
 }
 
 /** A putMessage/putMessages call waiting for its records to be written (and synced). */

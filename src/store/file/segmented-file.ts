@@ -9,8 +9,9 @@
  * offset does not belong to. Files are not preallocated: a segment's file size is how far it
  * was written. Must not: interpret the bytes; decide what is valid data (callers do).
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { FilePool } from './file-pool.js';
+import { readFully } from './store-file.js';
 
 export const SEGMENT_NAME_DIGITS = 20;
 
@@ -32,7 +33,12 @@ export class SegmentLayoutError extends Error {
 export class SegmentedFile {
   /** Start offsets of the segment files, ascending. */
   private starts: number[] = [];
+  /** Segments whose file is being created (concurrent writers wait for it). */
+  private readonly creating = new Map<number, Promise<void>>();
+  /** Files were created or removed in the folder since its last fsync. */
   private dirDirty = false;
+  /** Folders that hold the entry of a folder created for this file (its parent, maybe more), to fsync. */
+  private parentsDirty: string[] = [];
 
   constructor(
     private readonly pool: FilePool,
@@ -110,7 +116,10 @@ export class SegmentedFile {
     }
   }
 
-  /** Reads up to `length` bytes at `position`; returns how many; stops at the first short segment. */
+  /**
+   * Reads up to `length` bytes at `position`; returns how many. Short reads are read on until the
+   * segment's file ends; the read stops there (it never skips into the next segment).
+   */
   async read(position: number, target: Buffer, targetOffset: number, length: number): Promise<number> {
     let done = 0;
     while (done < length) {
@@ -118,18 +127,31 @@ export class SegmentedFile {
       const start = this.segmentStart(at);
       if (!this.has(start)) break;
       const chunk = Math.min(length - done, start + this.segmentBytes - at);
-      const read = await this.pool.use(this.pathOf(start), (file) => file.readAt(target, targetOffset + done, chunk, at - start));
+      const read = await this.pool.use(this.pathOf(start), (file) => readFully(file, target, targetOffset + done, chunk, at - start));
       done += read;
       if (read < chunk) break;
     }
     return done;
   }
 
-  /** fdatasyncs every segment holding bytes of [from, to), and the folder when files were created. */
+  /**
+   * fdatasyncs every segment holding bytes of [from, to); first fsyncs the folder when segment
+   * files were created or removed since the last time (and its parents when it was created), so
+   * a power loss cannot lose a file whose data was synced.
+   */
   async sync(from: number, to: number): Promise<void> {
-    if (this.dirDirty) {
+    if (this.dirDirty || this.parentsDirty.length > 0) {
+      const parents = this.parentsDirty;
       this.dirDirty = false;
-      await this.pool.fs.syncDir(this.dir);
+      this.parentsDirty = [];
+      try {
+        await this.pool.fs.syncDir(this.dir);
+        for (const dir of parents) await this.pool.fs.syncDir(dir);
+      } catch (error) {
+        this.dirDirty = true;
+        this.parentsDirty = [...parents, ...this.parentsDirty];
+        throw error;
+      }
     }
     if (to <= from) return;
     for (let start = this.segmentStart(from); start < to; start += this.segmentBytes) {
@@ -151,10 +173,7 @@ export class SegmentedFile {
 
   /** Creates the (empty) file of the segment holding `offset` when it has none yet. */
   async ensureFile(offset: number): Promise<void> {
-    const start = this.segmentStart(offset);
-    if (this.has(start)) return;
-    await this.ensureSegment(start);
-    await this.pool.use(this.pathOf(start), async () => undefined);
+    await this.ensureSegment(this.segmentStart(offset));
   }
 
   /**
@@ -179,14 +198,41 @@ export class SegmentedFile {
     return (start - first) / this.segmentBytes < this.starts.length;
   }
 
+  /**
+   * Creates the file of the segment starting at `start`, and of any segment missing before it:
+   * concurrent group writes may reach a later segment before an earlier write creates its own.
+   * Segments are registered synchronously (in order) and the folder is marked for an fsync only
+   * once a file exists, so a concurrent sync() never misses one.
+   */
   private async ensureSegment(start: number): Promise<void> {
-    if (this.has(start)) return;
-    const last = this.starts.at(-1);
-    if (last !== undefined && start !== last + this.segmentBytes) {
-      throw new SegmentLayoutError(`${this.dir}: writing segment ${segmentName(start)} after ${segmentName(last)}`);
+    if (this.has(start)) {
+      await this.creating.get(start);
+      return;
     }
-    this.starts.push(start);
+    const last = this.starts.at(-1);
+    if (last !== undefined && start < last) {
+      throw new SegmentLayoutError(`${this.dir}: writing segment ${segmentName(start)} before ${segmentName(last)}`);
+    }
+    const first = last === undefined ? start : last + this.segmentBytes;
+    const created: Promise<void>[] = [];
+    for (let next = first; next <= start; next += this.segmentBytes) {
+      this.starts.push(next);
+      const creation = this.create(next, last === undefined && next === first);
+      this.creating.set(next, creation);
+      created.push(creation.finally(() => this.creating.delete(next)));
+    }
+    await Promise.all(created);
+  }
+
+  private async create(start: number, withFolder: boolean): Promise<void> {
+    if (withFolder) {
+      // Every folder ensureDir creates needs its parent fsync'ed: <cq>/<topic>/<queueId> may create all three.
+      const missing: string[] = [];
+      for (let dir = this.dir; dirname(dir) !== dir && !(await this.pool.fs.exists(dir)); dir = dirname(dir)) missing.push(dir);
+      await this.pool.fs.ensureDir(this.dir);
+      this.parentsDirty.push(...missing.map((dir) => dirname(dir)));
+    }
+    await this.pool.use(this.pathOf(start), async () => undefined);
     this.dirDirty = true;
-    if (last === undefined) await this.pool.fs.ensureDir(this.dir);
   }
 }

@@ -5,14 +5,15 @@
  * for node-file.ts in tests.
  *
  * Invariants: positions are absolute byte offsets in the file; writeAt writes all `length` bytes
- * or throws; readAt returns fewer bytes than asked only at the end of the file.
- * Implementations throw only on I/O failure and never retry on their own.
+ * or throws (a failed write may have written a prefix); readAt may return fewer bytes than asked,
+ * as pread may, and returns 0 only at the end of the file, so a caller that needs every byte
+ * uses readFully(). Implementations throw only on I/O failure and never retry on their own.
  */
 
 /** One open file. */
 export interface StoreFile {
   readonly path: string;
-  /** Reads up to `length` bytes at `position` into target[targetOffset..]; returns how many were read. */
+  /** Reads up to `length` bytes at `position` into target[targetOffset..]; returns how many (0 only at the end). */
   readAt(target: Buffer, targetOffset: number, length: number, position: number): Promise<number>;
   /** Writes source[sourceOffset, sourceOffset + length) at `position`, all of it. */
   writeAt(source: Buffer, sourceOffset: number, length: number, position: number): Promise<void>;
@@ -40,4 +41,15 @@ export interface StoreFileSystem {
   exists(path: string): Promise<boolean>;
   /** fsyncs a folder, so the files created or removed in it survive a power loss. */
   syncDir(dir: string): Promise<void>;
+}
+
+/** Reads until `length` bytes are read or the file ends; returns how many were read. */
+export async function readFully(file: StoreFile, target: Buffer, targetOffset: number, length: number, position: number): Promise<number> {
+  let done = 0;
+  while (done < length) {
+    const read = await file.readAt(target, targetOffset + done, length - done, position + done);
+    if (read === 0) break;
+    done += read;
+  }
+  return done;
 }

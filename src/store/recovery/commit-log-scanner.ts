@@ -4,13 +4,15 @@
  * a header fits before the segment's file ends; the magic code (V1/V2 message or blank); a blank
  * covers exactly the rest of its segment; a message is at least 91 bytes, leaves room for the
  * 8-byte blank at the segment's end, lies within the file, decodes, names its own offset as
- * PHYSICALOFFSET, and (checkCrc) matches its BODYCRC. An all-zero header is the end of data (a
+ * PHYSICALOFFSET, (checkCrc) matches its BODYCRC, and does not end torn (commitlog/record-check.ts:
+ * properties end with the separator, the topic holds no NUL). An all-zero header is the end of data (a
  * preallocated or zero-filled tail).
  *
  * Invariants: reads at most max(chunkBytes, one record) at a time; calls onRecord in CommitLog
  * order, only for records that passed. Must not: modify files (recover.ts truncates).
  */
 import { decodeRecord, type MessageRecord } from '../../message/index.js';
+import { tornTail } from '../commitlog/record-check.js';
 import type { SegmentedFile } from '../file/segmented-file.js';
 
 export type ScanStop =
@@ -103,6 +105,8 @@ async function scanOne(file: SegmentedFile, position: number, options: ScanOptio
   if (decoded.message.commitLogOffset !== position) {
     return { stop: { kind: 'CORRUPT', detail: `PHYSICALOFFSET ${decoded.message.commitLogOffset} in a record at ${position}` } };
   }
+  const torn = tornTail(decoded.message);
+  if (torn !== undefined) return { stop: { kind: 'CORRUPT', detail: torn } };
   return { next: position + size, record: decoded.message };
 }
 

@@ -58,13 +58,15 @@ export function putRequest(topic: string, queueId: number, body: string, tags?: 
   };
 }
 
-export interface StoreUnderTest {
+export interface StoreUnderTest<FS extends StoreFileSystem = InstrumentedFileSystem> {
   readonly store: MessageStore;
-  readonly fs: InstrumentedFileSystem;
+  readonly fs: FS;
   readonly clock: Clock;
 }
 
-export async function startStore(config: StoreConfig, options: { fs?: InstrumentedFileSystem; clock?: Clock } = {}): Promise<StoreUnderTest> {
+export async function startStore(config: StoreConfig, options?: { fs?: InstrumentedFileSystem; clock?: Clock }): Promise<StoreUnderTest>;
+export async function startStore<FS extends StoreFileSystem>(config: StoreConfig, options: { fs: FS; clock?: Clock }): Promise<StoreUnderTest<FS>>;
+export async function startStore(config: StoreConfig, options: { fs?: StoreFileSystem; clock?: Clock } = {}): Promise<StoreUnderTest<StoreFileSystem>> {
   const fs = options.fs ?? new InstrumentedFileSystem();
   const clock = options.clock ?? new ManualClock(1_700_000_000_000);
   const store = createMessageStore({ config, storeHost: STORE_HOST, clock, logger: testLogger(), fileSystem: fs });
@@ -116,6 +118,7 @@ export class InstrumentedFileSystem implements StoreFileSystem {
   readonly writeGate = new Gate();
   readonly syncGate = new Gate();
   private readonly counted = new Map<string, IoCounters>();
+  private readonly handles = new Set<StoreFile>();
   private crashed = false;
 
   /** Counters of every file whose path starts with `prefix` (registered before the I/O happens). */
@@ -128,16 +131,32 @@ export class InstrumentedFileSystem implements StoreFileSystem {
     return counters;
   }
 
-  /** From now on every operation fails; nothing more reaches the disk. */
+  /**
+   * From now on every operation fails; nothing more reaches the disk; the handles are closed
+   * (each once its running operations end), as the OS closes a killed process's files.
+   */
   crash(): void {
     this.crashed = true;
     this.writeGate.open();
     this.syncGate.open();
+    for (const handle of this.handles) void handle.close().catch(() => undefined);
+    this.handles.clear();
   }
 
   async open(path: string): Promise<StoreFile> {
     this.check();
-    return new InstrumentedFile(await nodeFileSystem.open(path), this);
+    const handle = await nodeFileSystem.open(path);
+    if (this.crashed) {
+      await handle.close();
+      this.check();
+    }
+    this.handles.add(handle);
+    return new InstrumentedFile(handle, this);
+  }
+
+  /** Forgets a handle being closed; false when crash() closed it already. */
+  release(handle: StoreFile): boolean {
+    return this.handles.delete(handle);
   }
 
   list(dir: string): Promise<string[]> {
@@ -229,7 +248,7 @@ class InstrumentedFile implements StoreFile {
     return this.inner.size();
   }
 
-  close(): Promise<void> {
-    return this.inner.close();
+  async close(): Promise<void> {
+    if (this.fs.release(this.inner)) await this.inner.close();
   }
 }
