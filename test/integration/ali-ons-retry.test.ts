@@ -94,12 +94,12 @@ describe('ali-ons retry interop', { timeout: 300_000 }, () => {
   test('ali-ons - a handler that throws sees its message again with reconsumeTimes 1 and its original topic', async () => {
     const topic = 'OnsRetryOnce';
     await createTopic(admin, broker.address, namesrv.address, topic, 2);
+    const producer = await startProducer('PID_ons_retry_once');
     const deliveries: Delivery[] = [];
     const consumer = startConsumer('GID_ons_retry_once', topic, async (message) => {
       deliveries.push(delivery(message));
       if (message.reconsumeTimes === 0) throw new Error('first attempt fails on purpose');
     });
-    const producer = await startProducer('PID_ons_retry_once');
     const sent = await producer.send(new Message(topic, 'TagR', 'retry me'));
     await waitFor(() => deliveries.length >= 2, 'the message once more');
     await consumer.close();
