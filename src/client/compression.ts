@@ -19,7 +19,8 @@ const COMPRESSION_TYPE_SHIFT = 8;
 const deflateAsync = promisify(deflate);
 const inflateAsync = promisify(inflate);
 
-export async function compressBody(body: Buffer, level: number): Promise<Buffer> {
+/** zlib of `body`: inline below ASYNC_BYTES_MIN (a Buffer), on the thread pool from there on (a Promise). */
+export function compressBody(body: Buffer, level: number): Buffer | Promise<Buffer> {
   return body.length >= ASYNC_BYTES_MIN ? deflateAsync(body, { level }) : deflateSync(body, { level });
 }
 

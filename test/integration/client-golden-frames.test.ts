@@ -9,7 +9,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { encodeProperties, encodeRecord, encodeSocketAddress, measureRecord, MessageConst } from '../../src/message/index.js';
-import { encodeConsumerIdList, encodeTopicRouteData, RequestCode, ResponseCode, type RemotingCommand } from '../../src/protocol/index.js';
+import {
+  encodeConsumerIdList,
+  encodeMessageQueueMap,
+  encodeTopicRouteData,
+  RequestCode,
+  ResponseCode,
+  type RemotingCommand,
+} from '../../src/protocol/index.js';
 import { ConsumeResult, LitePullConsumer, Message, Producer, PushConsumer } from '../../src/index.js';
 import { testLogger } from '../../src/log/index.js';
 import { startFakeServer, type FakeAnswer, type FakeServer, type RecordedRequest } from '../harness/fake-server.js';
@@ -20,6 +27,9 @@ const BROKER = 'broker-fake';
 const logger = testLogger();
 let server: FakeServer;
 const groups = new Map<string, Set<string>>();
+/** What UPDATE_CONSUMER_OFFSET committed, by group, topic and queue: QUERY_CONSUMER_OFFSET answers it. */
+const committed = new Map<string, string>();
+const offsetKey = (fields: Record<string, string>): string => `${fields['consumerGroup']}/${fields['topic']}/${fields['queueId']}`;
 
 function record(queueOffset: number): Buffer {
   const input = {
@@ -78,8 +88,13 @@ function script(request: RemotingCommand): FakeAnswer | Promise<FakeAnswer> {
     case RequestCode.SEND_MESSAGE_V2:
     case RequestCode.SEND_BATCH_MESSAGE:
       return { extFields: { msgId: '7F00000100002A9F0000000000000000', queueId: request.extFields['e'] ?? '0', queueOffset: '0' } };
-    case RequestCode.QUERY_CONSUMER_OFFSET:
-      return { code: ResponseCode.QUERY_NOT_FOUND, remark: 'not found' };
+    case RequestCode.QUERY_CONSUMER_OFFSET: {
+      const offset = committed.get(offsetKey(request.extFields));
+      return offset === undefined ? { code: ResponseCode.QUERY_NOT_FOUND, remark: 'not found' } : { extFields: { offset } };
+    }
+    case RequestCode.UPDATE_CONSUMER_OFFSET:
+      committed.set(offsetKey(request.extFields), request.extFields['commitOffset'] ?? '0');
+      return {};
     case RequestCode.PULL_MESSAGE:
       return pullAnswer(request);
     case RequestCode.GET_MAX_OFFSET:
@@ -233,5 +248,35 @@ describe('client golden frames', { timeout: 60_000 }, () => {
       sysFlag: '6',
     });
     for (const request of server.requests) assertJavaFrame(request);
+  });
+
+  test('broker requests - NOTIFY_CONSUMER_IDS_CHANGED rebalances, RESET_CONSUMER_CLIENT_OFFSET rewinds, others are not supported', async () => {
+    const consumer = new PushConsumer({ groupName: 'GID_reset', namesrvAddr: server.address, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', persistConsumerOffsetInterval: 100, logger });
+    consumer.subscribe(TOPIC, '*');
+    const offsets: number[] = [];
+    consumer.onMessage((messages) => {
+      offsets.push(...messages.map((message) => message.queueOffset));
+      return ConsumeResult.SUCCESS;
+    });
+    await consumer.start();
+    await waitFor(() => committed.get(`GID_reset/${TOPIC}/0`) === '1', 'offset 1 committed');
+    const connection = server.connections.filter((candidate) => !candidate.closed).at(-1);
+    assert.ok(connection);
+
+    const listsBefore = server.of(RequestCode.GET_CONSUMER_LIST_BY_GROUP).length;
+    connection.invokeOneway({ code: RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, extFields: { consumerGroup: 'GID_reset' } });
+    await waitFor(() => server.of(RequestCode.GET_CONSUMER_LIST_BY_GROUP).length > listsBefore, 'a rebalance right after the notification');
+
+    const body = encodeMessageQueueMap('offsetTable', [{ queue: { topic: TOPIC, brokerName: BROKER, queueId: 0 }, offset: 0 }]);
+    const resetFields = { group: 'GID_reset', topic: TOPIC, queueId: '-1', timestamp: '0', isForce: 'true' };
+    connection.invokeOneway({ code: RequestCode.RESET_CONSUMER_CLIENT_OFFSET, extFields: resetFields, body });
+    await waitFor(() => offsets.length >= 2, 'message 0 consumed again after the reset');
+    assert.deepEqual(offsets.slice(0, 2), [0, 0]);
+
+    const running = await connection.invoke({ code: RequestCode.GET_CONSUMER_RUNNING_INFO, extFields: { consumerGroup: 'GID_reset', clientId: consumer.clientId } }, 3000);
+    assert.equal(running.code, ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
+    const badReset = await connection.invoke({ code: RequestCode.RESET_CONSUMER_CLIENT_OFFSET, extFields: { ...resetFields, group: 'GID_nobody' }, body }, 3000);
+    assert.equal(badReset.code, ResponseCode.SYSTEM_ERROR, 'a reset for a group this client does not have is refused');
+    await consumer.shutdown();
   });
 });

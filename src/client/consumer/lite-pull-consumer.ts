@@ -19,6 +19,7 @@ import { ReadOffsetType, type OffsetStore } from '../offset/offset-store.js';
 import { RemoteBrokerOffsetStore } from '../offset/remote-broker-offset-store.js';
 import { validateLitePullConsumerOptions, type LitePullConsumerOptions, type LitePullConsumerOptionsResolved } from '../options.js';
 import { AssignedQueues, ConsumeRequestCache, type AssignedQueue } from './lite-pull-queues.js';
+import type { ProcessQueue } from './process-queue.js';
 import { PullApi } from './pull-api.js';
 import { computePullFromWhere, QueueAdmin } from './queue-admin.js';
 import { RebalanceImpl } from './rebalance-impl.js';
@@ -73,7 +74,7 @@ export class LitePullConsumer implements AsyncIterable<MessageExt> {
         return true;
       },
       computePullFromWhere: (queue) => this.computePullFromWhere(queue),
-      dispatchPullRequest: (queue, _processQueue, nextOffset) => this.startQueue(queue, nextOffset),
+      dispatchPullRequest: (queue, processQueue, nextOffset) => this.startQueue(queue, processQueue, nextOffset),
     });
     this.instance.registerConsumer(this.consumerInner());
   }
@@ -261,8 +262,8 @@ export class LitePullConsumer implements AsyncIterable<MessageExt> {
   }
 
   /** A queue the rebalance gave us. */
-  private startQueue(queue: MessageQueue, nextOffset: number): void {
-    this.assigned.add(queue, nextOffset);
+  private startQueue(queue: MessageQueue, processQueue: ProcessQueue, nextOffset: number): void {
+    this.assigned.add(queue, nextOffset, processQueue);
     this.startTask(queue);
   }
 

@@ -33,11 +33,11 @@ export class AssignedQueues {
     return this.queues.has(queue.key);
   }
 
-  /** Adds a queue with a fresh ProcessQueue (or returns the one held). */
-  add(queue: MessageQueue, pullOffset = -1): AssignedQueue {
+  /** Adds a queue (with the rebalance's ProcessQueue, or a fresh one), or returns the one held. */
+  add(queue: MessageQueue, pullOffset = -1, processQueue = new ProcessQueue()): AssignedQueue {
     let entry = this.queues.get(queue.key);
     if (entry === undefined) {
-      entry = { queue, processQueue: new ProcessQueue(), pullOffset, consumeOffset: -1, seekOffset: -1 };
+      entry = { queue, processQueue, pullOffset, consumeOffset: -1, seekOffset: -1 };
       this.queues.set(queue.key, entry);
     }
     return entry;

@@ -114,9 +114,8 @@ export class ClientApi {
   }
 
   /** SEND_MESSAGE_V2 (310) or SEND_BATCH_MESSAGE (320) with the one-letter header. */
-  async sendMessage(address: string, code: number, header: SendMessageRequestHeader, body: Buffer, timeoutMs: number): Promise<SendResponse> {
-    const response = await this.call(address, code, SendMessageRequestHeaderV2.encode(header), timeoutMs, body);
-    return processSendResponse(response, address);
+  sendMessage(address: string, code: number, header: SendMessageRequestHeader, body: Buffer, timeoutMs: number): Promise<SendResponse> {
+    return this.transport.invoke(address, { code, extFields: SendMessageRequestHeaderV2.encode(header), body }, timeoutMs).then((response) => processSendResponse(response, address));
   }
 
   async sendMessageOneway(address: string, code: number, header: SendMessageRequestHeader, body: Buffer): Promise<void> {

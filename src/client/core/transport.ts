@@ -89,14 +89,14 @@ export class ClientTransport {
     return connection;
   }
 
-  /** Sends a request and waits for its response, whatever its code. Throws MQClientError. */
-  async invoke(address: string, request: OutgoingRequest, timeoutMs: number): Promise<RemotingCommand> {
-    const connection = await this.connection(address);
-    try {
-      return await connection.invoke(request, timeoutMs);
-    } catch (error) {
+  /** Sends a request and waits for its response, whatever its code. Rejects with MQClientError. */
+  invoke(address: string, request: OutgoingRequest, timeoutMs: number): Promise<RemotingCommand> {
+    const known = this.known.get(address);
+    // The hot path (a live connection) writes at once, without a detour through the event loop.
+    const pending = known !== undefined && !known.closed && !this.closed ? known.invoke(request, timeoutMs) : this.connection(address).then((connection) => connection.invoke(request, timeoutMs));
+    return pending.catch((error: unknown) => {
       throw toClientError(error, address);
-    }
+    });
   }
 
   /** Writes a request marked oneway. Throws MQClientError when there is no connection. */

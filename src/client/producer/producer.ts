@@ -32,14 +32,17 @@ function toMessage(message: Message | MessageInit): Message {
   return message instanceof Message ? message : new Message(message);
 }
 
+const DEFAULT_TARGET: SendTarget = { kind: 'default' };
+
 function target(message: Message, options: SendOptions): SendTarget {
+  if (options.queue === undefined && options.selector === undefined) return DEFAULT_TARGET;
   if (options.queue !== undefined && options.selector !== undefined) throw illegalArgument('give either a queue or a selector, not both');
   if (options.queue !== undefined) return { kind: 'queue', queue: options.queue };
   if (options.selector !== undefined) {
     if (typeof options.selector !== 'function') throw illegalArgument('the selector is not a function');
     return { kind: 'selector', selector: options.selector, message };
   }
-  return { kind: 'default' };
+  return DEFAULT_TARGET;
 }
 
 export class Producer {
@@ -92,7 +95,7 @@ export class Producer {
   }
 
   private remember(topic: string): void {
-    if (this.topics.size < 100_000) this.topics.add(wrapNamespace(this.options.namespace, topic));
+    if (this.topics.size < 100_000 && !this.topics.has(topic)) this.topics.add(wrapNamespace(this.options.namespace, topic));
   }
 
   /** Sends one message; resolves with the broker's answer, rejects with an MQClientError. */
@@ -102,9 +105,11 @@ export class Producer {
       const msg = toMessage(message);
       const sendTarget = target(msg, options);
       this.remember(msg.topic);
-      return this.path.withDeadline(options.timeoutMs ?? this.options.sendMsgTimeout, async (deadline) =>
-        this.path.send(await prepareSend(msg, this.settings), sendTarget, deadline),
-      );
+      return this.path.withDeadline(options.timeoutMs ?? this.options.sendMsgTimeout, (deadline) => {
+        const prepared = prepareSend(msg, this.settings);
+        if ('then' in prepared) return prepared.then((ready) => this.path.send(ready, sendTarget, deadline));
+        return this.path.send(prepared, sendTarget, deadline);
+      });
     } catch (error) {
       return Promise.reject(error);
     }

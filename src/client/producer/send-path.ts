@@ -9,7 +9,7 @@
  * a transport failure or a response code in the retriable set; another code ends the send. An
  * explicit queue or a selector gets one attempt, as in Java.
  */
-import { isRetriableResponseCode } from '../../protocol/index.js';
+import { isRetriableResponseCode, type SendMessageRequestHeader } from '../../protocol/index.js';
 import type { ClientInstance } from '../core/client-instance.js';
 import type { SendResponse, SendStatus } from '../core/client-api.js';
 import type { TimeoutSweep } from '../core/timeout-sweep.js';
@@ -39,6 +39,36 @@ export type SendTarget =
   | { readonly kind: 'queue'; readonly queue: MessageQueueLike }
   | { readonly kind: 'selector'; readonly selector: MessageQueueSelector; readonly message: Message };
 
+interface RetryState {
+  times: number;
+  readonly brokersSent: string[];
+  readonly began: number;
+  lastBroker: string | undefined;
+  lastError: MQClientError | undefined;
+  notStoredOk: SendResult | undefined;
+}
+
+/** The header of one attempt: the prepared fields plus queue, broker and born time (no spread: this is per message). */
+function attemptHeader(prepared: PreparedSend, queue: MessageQueue, now: number): SendMessageRequestHeader {
+  const base = prepared.header;
+  return {
+    producerGroup: base.producerGroup,
+    topic: base.topic,
+    defaultTopic: base.defaultTopic,
+    defaultTopicQueueNums: base.defaultTopicQueueNums,
+    queueId: queue.queueId,
+    sysFlag: base.sysFlag,
+    bornTimestamp: now,
+    flag: base.flag,
+    properties: base.properties,
+    reconsumeTimes: base.reconsumeTimes,
+    unitMode: base.unitMode,
+    maxReconsumeTimes: base.maxReconsumeTimes,
+    batch: base.batch,
+    brokerName: queue.brokerName,
+  };
+}
+
 export interface SendPathSettings extends SendSettings {
   readonly retryTimesWhenSendFailed: number;
   readonly retryAnotherBrokerWhenNotStoreOK: boolean;
@@ -64,7 +94,15 @@ export class SendPath {
       const entry = this.sweep.add(timeoutMs, () => {
         reject(new MQClientError(ClientErrorCode.ACCESS_BROKER_TIMEOUT, `send timed out after ${timeoutMs} ms (sendMsgTimeout)`));
       });
-      work(deadline).then(
+      let pending: Promise<T>;
+      try {
+        pending = work(deadline);
+      } catch (error) {
+        entry.cancel();
+        reject(toClientError(error));
+        return;
+      }
+      pending.then(
         (value) => {
           entry.cancel();
           resolve(value);
@@ -84,11 +122,22 @@ export class SendPath {
     throw new MQClientError(ClientErrorCode.NOT_FOUND_TOPIC_EXCEPTION, `No route info of this topic: ${topic}`);
   }
 
-  async send(prepared: PreparedSend, target: SendTarget, deadline: number): Promise<SendResult> {
-    const info = await this.publishInfo(prepared.topic);
-    if (target.kind === 'queue') return this.attempt(prepared, this.wireQueue(prepared, target.queue), deadline);
-    if (target.kind === 'selector') return this.attempt(prepared, this.select(prepared, info, target), deadline);
-    return this.sendWithRetries(prepared, info, deadline);
+  /** One send to its end. Cached routes and connections are used without a detour through the event loop. */
+  send(prepared: PreparedSend, target: SendTarget, deadline: number): Promise<SendResult> {
+    const known = this.instance.routes.publishInfo(prepared.topic);
+    if (known?.ok) return this.dispatch(prepared, known, target, deadline);
+    return this.publishInfo(prepared.topic).then((info) => this.dispatch(prepared, info, target, deadline));
+  }
+
+  private dispatch(prepared: PreparedSend, info: TopicPublishInfo, target: SendTarget, deadline: number): Promise<SendResult> {
+    try {
+      if (target.kind === 'queue') return this.attempt(prepared, this.wireQueue(prepared, target.queue), deadline);
+      if (target.kind === 'selector') return this.attempt(prepared, this.select(prepared, info, target), deadline);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const state: RetryState = { times: 0, brokersSent: [], began: this.now(), lastBroker: undefined, lastError: undefined, notStoredOk: undefined };
+    return this.nextAttempt(prepared, info, deadline, state);
   }
 
   /** A queue the user named, with the namespace; it must be of the message's topic. */
@@ -116,38 +165,38 @@ export class SendPath {
     return queues.map((queue) => new MessageQueue(withoutNamespace(queue.topic, this.settings.namespace), queue.brokerName, queue.queueId));
   }
 
-  private async sendWithRetries(prepared: PreparedSend, info: TopicPublishInfo, deadline: number): Promise<SendResult> {
-    const timesTotal = 1 + this.settings.retryTimesWhenSendFailed;
-    const brokersSent: string[] = [];
-    const began = this.now();
-    let lastBroker: string | undefined;
-    let lastError: MQClientError | undefined;
-    let notStoredOk: SendResult | undefined;
-    for (let times = 0; times < timesTotal && this.now() < deadline; times++) {
-      const queue = this.fault.selectOneMessageQueue(info, lastBroker, times > 0);
-      if (queue === undefined) break;
-      lastBroker = queue.brokerName;
-      brokersSent.push(queue.brokerName);
-      const start = this.now();
-      try {
-        const result = await this.attempt(prepared, queue, deadline);
+  /** Attempt `state.times + 1`, on a queue away from the broker that just failed, while time and retries last. */
+  private nextAttempt(prepared: PreparedSend, info: TopicPublishInfo, deadline: number, state: RetryState): Promise<SendResult> {
+    const queue = state.times < 1 + this.settings.retryTimesWhenSendFailed && this.now() < deadline ? this.fault.selectOneMessageQueue(info, state.lastBroker, state.times > 0) : undefined;
+    if (queue === undefined) return this.giveUp(prepared, state);
+    state.times++;
+    state.lastBroker = queue.brokerName;
+    state.brokersSent.push(queue.brokerName);
+    const start = this.now();
+    return this.attempt(prepared, queue, deadline).then(
+      (result) => {
         this.fault.updateFaultItem(queue.brokerName, this.now() - start, false, true);
-        if (result.sendStatus !== 'SEND_OK' && this.settings.retryAnotherBrokerWhenNotStoreOK) {
-          notStoredOk = result;
-          continue;
-        }
-        return result;
-      } catch (error) {
-        lastError = toClientError(error);
-        const isResponse = lastError.code >= 0 && lastError.code < 10000;
-        this.fault.updateFaultItem(queue.brokerName, this.now() - start, true, !isResponse || lastError.retriable);
-        if (isResponse && !isRetriableResponseCode(lastError.code)) throw lastError;
-        this.instance.logger.warn({ err: lastError, broker: queue.brokerName, attempt: times + 1 }, 'send failed; retrying');
-      }
-    }
-    if (notStoredOk !== undefined) return notStoredOk;
-    const remark = `Send [${brokersSent.length}] times, still failed, cost [${this.now() - began}]ms, Topic: ${prepared.topic}, BrokersSent: [${brokersSent.join(', ')}]`;
-    throw new MQClientError(lastError?.code ?? ClientErrorCode.ACCESS_BROKER_TIMEOUT, lastError ? `${remark}: ${lastError.remark}` : remark, { cause: lastError });
+        if (result.sendStatus === 'SEND_OK' || !this.settings.retryAnotherBrokerWhenNotStoreOK) return result;
+        state.notStoredOk = result;
+        return this.nextAttempt(prepared, info, deadline, state);
+      },
+      (error: unknown) => {
+        const failure = toClientError(error);
+        const isResponse = failure.code >= 0 && failure.code < 10000;
+        this.fault.updateFaultItem(queue.brokerName, this.now() - start, true, !isResponse || failure.retriable);
+        if (isResponse && !isRetriableResponseCode(failure.code)) throw failure;
+        this.instance.logger.warn({ err: failure, broker: queue.brokerName, attempt: state.times }, 'send failed; retrying');
+        state.lastError = failure;
+        return this.nextAttempt(prepared, info, deadline, state);
+      },
+    );
+  }
+
+  private giveUp(prepared: PreparedSend, state: RetryState): Promise<SendResult> {
+    if (state.notStoredOk !== undefined) return Promise.resolve(state.notStoredOk);
+    const last = state.lastError;
+    const remark = `Send [${state.brokersSent.length}] times, still failed, cost [${this.now() - state.began}]ms, Topic: ${prepared.topic}, BrokersSent: [${state.brokersSent.join(', ')}]`;
+    return Promise.reject(new MQClientError(last?.code ?? ClientErrorCode.ACCESS_BROKER_TIMEOUT, last ? `${remark}: ${last.remark}` : remark, { cause: last }));
   }
 
   /** The broker master's address, refreshing the route once if the broker is unknown. */
@@ -162,13 +211,17 @@ export class SendPath {
   }
 
   /** sendKernelImpl: one request to the queue's broker. */
-  private async attempt(prepared: PreparedSend, queue: MessageQueue, deadline: number): Promise<SendResult> {
-    const address = await this.brokerAddress(queue);
+  private attempt(prepared: PreparedSend, queue: MessageQueue, deadline: number): Promise<SendResult> {
+    const address = this.instance.routes.masterAddress(queue.brokerName);
+    if (address === undefined) return this.brokerAddress(queue).then((found) => this.attemptAt(prepared, queue, found, deadline));
+    return this.attemptAt(prepared, queue, address, deadline);
+  }
+
+  private attemptAt(prepared: PreparedSend, queue: MessageQueue, address: string, deadline: number): Promise<SendResult> {
     const timeoutMs = deadline - this.now();
-    if (timeoutMs <= 0) throw new MQClientError(ClientErrorCode.ACCESS_BROKER_TIMEOUT, 'sendKernelImpl call timeout');
-    const header = { ...prepared.header, queueId: queue.queueId, bornTimestamp: this.now(), brokerName: queue.brokerName };
-    const response = await this.instance.api.sendMessage(address, prepared.code, header, prepared.body, timeoutMs);
-    return this.result(prepared, queue, response);
+    if (timeoutMs <= 0) return Promise.reject(new MQClientError(ClientErrorCode.ACCESS_BROKER_TIMEOUT, 'sendKernelImpl call timeout'));
+    const header = attemptHeader(prepared, queue, this.now());
+    return this.instance.api.sendMessage(address, prepared.code, header, prepared.body, timeoutMs).then((response) => this.result(prepared, queue, response));
   }
 
   private result(prepared: PreparedSend, queue: MessageQueue, response: SendResponse): SendResult {
@@ -196,7 +249,6 @@ export class SendPath {
           : this.fault.selectOneMessageQueue(info, undefined, false);
     if (queue === undefined) throw new MQClientError(ClientErrorCode.NOT_FOUND_TOPIC_EXCEPTION, `No route info of this topic: ${prepared.topic}`);
     const address = await this.brokerAddress(queue);
-    const header = { ...prepared.header, queueId: queue.queueId, bornTimestamp: this.now(), brokerName: queue.brokerName };
-    await this.instance.api.sendMessageOneway(address, prepared.code, header, prepared.body);
+    await this.instance.api.sendMessageOneway(address, prepared.code, attemptHeader(prepared, queue, this.now()), prepared.body);
   }
 }

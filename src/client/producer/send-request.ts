@@ -103,8 +103,11 @@ function baseHeader(settings: SendSettings, topic: string, sysFlag: number, flag
   };
 }
 
-/** One message, as sendKernelImpl fills SendMessageRequestHeader. Sets UNIQ_KEY on `message`. */
-export async function prepareSend(message: Message, settings: SendSettings): Promise<PreparedSend> {
+/**
+ * One message, as sendKernelImpl fills SendMessageRequestHeader. Sets UNIQ_KEY on `message`.
+ * Synchronous unless a large body is compressed on the thread pool.
+ */
+export function prepareSend(message: Message, settings: SendSettings): PreparedSend | Promise<PreparedSend> {
   checkTopic(message.topic);
   checkBody(message.body, settings);
   let msgId = message.properties.get(MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
@@ -112,12 +115,15 @@ export async function prepareSend(message: Message, settings: SendSettings): Pro
     msgId = createUniqId();
     message.properties.set(MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX, msgId);
   }
-  let sysFlag = 0;
-  let body = message.body;
-  if (body.length >= settings.compressMsgBodyOverHowmuch) {
-    body = await compressBody(body, settings.compressLevel);
-    sysFlag |= MessageSysFlag.COMPRESSED_FLAG | COMPRESSION_ZLIB_TYPE;
-  }
+  const id = msgId;
+  if (message.body.length < settings.compressMsgBodyOverHowmuch) return finishSend(message, settings, message.body, 0, id);
+  const compressed = compressBody(message.body, settings.compressLevel);
+  const sysFlag = MessageSysFlag.COMPRESSED_FLAG | COMPRESSION_ZLIB_TYPE;
+  return Buffer.isBuffer(compressed) ? finishSend(message, settings, compressed, sysFlag, id) : compressed.then((body) => finishSend(message, settings, body, sysFlag, id));
+}
+
+function finishSend(message: Message, settings: SendSettings, body: Buffer, compressionFlags: number, msgId: string): PreparedSend {
+  let sysFlag = compressionFlags;
   if (message.properties.get(MessageConst.TRANSACTION_PREPARED) === 'true') sysFlag |= MessageSysFlag.TRANSACTION_PREPARED_TYPE;
   const topic = wrapNamespace(settings.namespace, message.topic);
   if (isRetryTopic(topic)) return retryTopicSend(baseHeader(settings, topic, sysFlag, message.flag, ''), new Map(message.properties), body, msgId);
