@@ -74,7 +74,8 @@ describe('client producer', { timeout: 120_000 }, () => {
 
   test('producer - 2,000 async sends in flight at once all land, each at its own offset', async () => {
     await createTopic(admin, broker.address, namesrv.address, 'AsyncTopic', 4);
-    const results = await Promise.all(Array.from({ length: 2000 }, (_, index) => producer.send({ topic: 'AsyncTopic', body: `async ${index}` })));
+    // The in-process broker shares this event loop: give the burst time, the test is about pipelining.
+    const results = await Promise.all(Array.from({ length: 2000 }, (_, index) => producer.send({ topic: 'AsyncTopic', body: `async ${index}` }, { timeoutMs: 30_000 })));
     assert.ok(results.every((result) => result.sendStatus === 'SEND_OK'));
     const slots = new Set(results.map((result) => `${result.messageQueue.queueId}:${result.queueOffset}`));
     assert.equal(slots.size, 2000, 'no two messages share a queue offset');
@@ -224,6 +225,8 @@ describe('client producer', { timeout: 120_000 }, () => {
     });
     const slow = new Producer({ ...FAST_CLIENT, groupName: 'PID_stalled', namesrvAddr: stalled.address, sendMsgTimeout: 300 });
     await slow.start();
+    // Route and connection first: then each send is written at once, before its deadline can pass.
+    await slow.fetchPublishMessageQueues('Stalled');
     const sends = Array.from({ length: 100 }, (_, index) => rejection(slow.send({ topic: 'Stalled', body: `x${index}` })));
     const errors = await Promise.all(sends);
     for (const error of errors) {
