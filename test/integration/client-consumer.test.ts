@@ -14,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { decodeMessageQueueMap } from '../../src/protocol/index.js';
 import type { RemotingClient } from '../../src/remoting/index.js';
 import { ConsumeResult, Message, MessageQueue, Producer, PushConsumer, type MessageExt } from '../../src/index.js';
+import { updateConsumerOffset } from '../harness/broker-requests.js';
 import { adminClient, createTopic, startBroker, startNamesrv, tempDir, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
 import { collect, FAST_CLIENT } from '../harness/client.js';
 
@@ -207,5 +208,22 @@ describe('client push consumer', { timeout: 180_000 }, () => {
     await sleep(300);
     await next.consumer.shutdown();
     assert.deepEqual(next.bodies(), ['after0'], 'nothing consumed before shutdown came again');
+  });
+
+  test('push consumer - an offset past the end (PULL_OFFSET_MOVED) is corrected to the broker\'s and consumption goes on', async () => {
+    await createTopic(admin, broker.address, namesrv.address, 'MovedTopic', 1);
+    await sendAll('MovedTopic', 3, 'before');
+    const first = await collect(namesrv.address, 'GID_moved', 'MovedTopic');
+    await first.waitForCount(3);
+    await first.consumer.shutdown();
+    const moved = await updateConsumerOffset(admin, broker.address, 'GID_moved', 'MovedTopic', 0, 100);
+    assert.equal(moved.code, 0);
+    const second = await collect(namesrv.address, 'GID_moved', 'MovedTopic');
+    await waitFor(() => second.consumer.assignedQueues().some((queue) => queue.topic === 'MovedTopic'), 'the queue assigned again');
+    await sendAll('MovedTopic', 2, 'after');
+    await second.waitForCount(2);
+    await sleep(300);
+    await second.consumer.shutdown();
+    assert.deepEqual(new Set(second.bodies()), new Set(['after0', 'after1']), 'resumed at the end the broker named');
   });
 });

@@ -237,4 +237,15 @@ describe('client producer', { timeout: 120_000 }, () => {
     await slow.shutdown();
     await stalled.stop();
   });
+
+  test('producer - a dead name server first in namesrvAddr: routes come from the next one', async () => {
+    await createTopic(admin, broker.address, namesrv.address, 'FailoverTopic', 1);
+    // Each client starts at a random name server: eight of them all but surely try the dead one first.
+    for (let client = 0; client < 8; client++) {
+      const failover = new Producer({ ...FAST_CLIENT, groupName: 'PID_failover', namesrvAddr: `127.0.0.1:1;${namesrv.address}` });
+      await failover.start();
+      assert.equal((await failover.send({ topic: 'FailoverTopic', body: `f${client}` })).sendStatus, 'SEND_OK');
+      await failover.shutdown();
+    }
+  });
 });
