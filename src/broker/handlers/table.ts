@@ -4,6 +4,7 @@
  */
 import type { Handler } from '../../remoting/index.js';
 import type { BrokerContext } from '../context.js';
+import { deleteExpiredCommitLogHandler } from './delete-expired-commitlog.js';
 import { deleteTopicInBrokerHandler } from './delete-topic-in-broker.js';
 import { getAllTopicConfigHandler } from './get-all-topic-config.js';
 import { getConsumerListByGroupHandler } from './get-consumer-list-by-group.js';
@@ -13,6 +14,7 @@ import { getMinOffsetHandler } from './get-min-offset.js';
 import { heartBeatHandler } from './heart-beat.js';
 import { pullMessageHandler } from './pull-message.js';
 import { queryConsumerOffsetHandler } from './query-consumer-offset.js';
+import { queryMessageHandler } from './query-message.js';
 import { searchOffsetByTimestampHandler } from './search-offset-by-timestamp.js';
 import { sendBatchMessageHandler } from './send-batch-message.js';
 import { sendMessageV2Handler } from './send-message-v2.js';
@@ -45,6 +47,8 @@ export const brokerHandlers: readonly Handler<BrokerContext>[] = [
   unregisterClientHandler,
   getConsumerListByGroupHandler,
   deleteTopicInBrokerHandler,
+  queryMessageHandler,
+  deleteExpiredCommitLogHandler,
   consumerSendMsgBackHandler,
   lockBatchMqHandler,
   unlockBatchMqHandler,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HeaderError } from '../errors.js';
-import { bool, header, int, long, str } from './define.js';
+import { bool, header, int, long, saturatedLong, str } from './define.js';
 import { SendMessageRequestHeader, SendMessageRequestHeaderV2 } from './send-message.js';
 import { PullMessageRequestHeader } from './pull-message.js';
 
@@ -139,4 +139,17 @@ test('header - PULL_MESSAGE as a Java client sends it', () => {
   assert.equal(value.queueOffset, 10);
   assert.equal(value.subscription, '*');
   assert.equal(value.maxMsgBytes, undefined);
+});
+
+test('header - saturatedLong takes any Java long and clamps beyond 2^53', () => {
+  const Range = header({ end: saturatedLong() });
+  assert.equal(Range.decode({ end: '9223372036854775807' }).end, Number.MAX_SAFE_INTEGER);
+  assert.equal(Range.decode({ end: '-9223372036854775808' }).end, Number.MIN_SAFE_INTEGER);
+  assert.equal(Range.decode({ end: '9007199254740992' }).end, Number.MAX_SAFE_INTEGER);
+  assert.equal(Range.decode({ end: ' 1700000000123 ' }).end, 1700000000123);
+  assert.equal(Range.decode({ end: '-1' }).end, -1);
+  for (const bad of ['', 'x', '1.5', '9223372036854775808', '-9223372036854775809', '0x10']) {
+    assert.throws(() => Range.decode({ end: bad }), (error: unknown) => error instanceof HeaderError && error.field === 'end', bad);
+  }
+  assert.deepEqual(Range.encode({ end: Number.MAX_SAFE_INTEGER }), { end: '9007199254740991' });
 });

@@ -4,8 +4,9 @@
  * checks every field, throwing a HeaderError that names the first one that is wrong (never
  * skipping it, as Java's reflective decoder does).
  *
- * int is a Java int (32-bit); long is a Java long read into a number, which must stay below 2^53.
- * bool accepts "true" and "false" in any case.
+ * int is a Java int (32-bit); long is a Java long read into a number, which must stay below 2^53;
+ * saturatedLong takes any Java long and clamps it to the safe range (for bounds such as
+ * Long.MAX_VALUE). bool accepts "true" and "false" in any case.
  */
 import { HeaderError } from '../errors.js';
 import type { ExtFields } from '../command.js';
@@ -39,6 +40,27 @@ function parseInteger(text: string, min: number, max: number): number | undefine
 export const str = factory<string>('string', (text) => text, (value) => value);
 export const int = factory<number>('int', (text) => parseInteger(text, -(2 ** 31), 2 ** 31 - 1), String);
 export const long = factory<number>('long', (text) => parseInteger(text, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER), String);
+
+const JAVA_LONG_MAX = 2n ** 63n - 1n;
+const JAVA_LONG_MIN = -(2n ** 63n);
+
+/**
+ * A Java long used as a bound (a time range end): any Java long is accepted, and values beyond
+ * 2^53 saturate to Number.MAX_SAFE_INTEGER / MIN_SAFE_INTEGER, so Long.MAX_VALUE means "no end".
+ */
+export const saturatedLong = factory<number>(
+  'long',
+  (text) => {
+    const trimmed = text.trim();
+    if (!INTEGER.test(trimmed)) return undefined;
+    const value = BigInt(trimmed);
+    if (value > JAVA_LONG_MAX || value < JAVA_LONG_MIN) return undefined;
+    if (value > BigInt(Number.MAX_SAFE_INTEGER)) return Number.MAX_SAFE_INTEGER;
+    if (value < BigInt(Number.MIN_SAFE_INTEGER)) return Number.MIN_SAFE_INTEGER;
+    return Number(value);
+  },
+  String,
+);
 export const bool = factory<boolean>(
   'boolean',
   (text) => {

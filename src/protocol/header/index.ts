@@ -15,3 +15,4 @@ export * from './broker-heartbeat.js';
 export * from './register-topic.js';
 export * from './consumer-send-msg-back.js';
 export * from './resend-dead-letter.js';
+export * from './query-message.js';
