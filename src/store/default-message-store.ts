@@ -300,7 +300,7 @@ export class DefaultMessageStore implements MessageStore {
   }
 
   async executeDeleteFilesManually(): Promise<void> {
-    await this.retention.executeDeleteFilesManually();
+    if (this.state === 'RUNNING') await this.retention.executeDeleteFilesManually();
   }
 
   /** One retention round now, as the schedule runs it (tests: with a ManualClock and a disk-usage probe). */

@@ -3,11 +3,16 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { decodeRecord, encodeProperties, MessageSysFlag } from '../../message/index.js';
+import { testLogger } from '../../log/index.js';
 import { ManualClock } from '../../time/index.js';
 import type { StoreConfig } from '../config.js';
 import type { DefaultMessageStore } from '../default-message-store.js';
+import { FilePool } from '../file/file-pool.js';
+import { nodeFileSystem } from '../file/node-file.js';
 import type { MessageStore, PutMessageRequest } from '../message-store.js';
 import { InstrumentedFileSystem, putRequest, smallConfig, startStore, waitFor, withTempDir } from '../testing/fixture.js';
+import type { IndexableMessage } from './index-keys.js';
+import { INDEX_QUEUE_MESSAGES_MAX, IndexService } from './index-service.js';
 
 const T0 = 1_700_000_000_000;
 const FOREVER = Number.MAX_SAFE_INTEGER;
@@ -137,5 +142,58 @@ test('index - messageIndexEnable=false keeps no index files and finds nothing', 
     assert.deepEqual(await bodies(store, 'IndexTopic', 'k'), []);
     await store.shutdown();
     assert.deepEqual(await readdir(root).then((names) => names.includes('index')), false);
+  });
+});
+
+test('index-service - a queue overflow is caught up from the CommitLog instead of holding puts', async () => {
+  await withTempDir(async (root) => {
+    const pool = new FilePool(nodeFileSystem, 8, () => undefined);
+    const count = INDEX_QUEUE_MESSAGES_MAX + 100;
+    const messages: IndexableMessage[] = Array.from({ length: count }, (_, index) => ({
+      topic: 'Overflow',
+      commitLogOffset: index * 100,
+      size: 100,
+      storeTimestamp: T0 + index,
+      properties: `KEYS\u0001key-${index}\u0002`,
+    }));
+    let dispatchedEnd = 0;
+    let scanned = 0;
+    const service = new IndexService({
+      pool,
+      dir: join(root, 'index'),
+      geometry: { hashSlotNum: 4096, indexNum: 200_000 },
+      maxMsgsNumBatch: 64,
+      flushIntervalMs: 3_600_000,
+      clock: new ManualClock(T0),
+      logger: testLogger(),
+      async scanCommitLog(from, until, onRecord) {
+        let end = from;
+        for (const message of messages.slice(Math.ceil(from / 100), Math.ceil(until / 100))) {
+          scanned += 1;
+          await onRecord(message);
+          end = message.commitLogOffset + message.size;
+        }
+        return end;
+      },
+      syncCommitLog: () => Promise.resolve(),
+      dispatched: () => ({ offset: dispatchedEnd, storeTimestamp: T0 }),
+      commitLogMinOffset: () => 0,
+    });
+    await service.load(0, undefined);
+    service.start();
+    await waitFor(() => service.indexedOffset === 0);
+    await new Promise((resolve) => setImmediate(resolve));
+    // Every message is dispatched in one go, as a burst of groups the worker cannot keep up with.
+    dispatchedEnd = count * 100;
+    for (let from = 0; from < count; from += 1000) service.dispatch(messages.slice(from, from + 1000));
+    await waitFor(() => service.indexedOffset === count * 100);
+    assert.ok(scanned > 0, 'the worker read the CommitLog after the queue overflowed');
+    for (const index of [0, 31_337, count - 1]) {
+      const found = await service.queryOffset('Overflow', `key-${index}`, 4, 0, FOREVER);
+      assert.deepEqual(found.phyOffsets, [index * 100], `key-${index}`);
+    }
+    await service.shutdown();
+    assert.equal(service.safeMark.offset, count * 100, 'shutdown flushes what was indexed');
+    await pool.closeAll();
   });
 });

@@ -148,7 +148,13 @@ export class IndexService {
     if (this.state === 'QUEUEING' || this.state === 'CATCHING_UP') this.state = 'STOPPING';
     this.wake();
     await this.worker;
-    if (this.state === 'STOPPED') await this.flush();
+    if (this.state !== 'STOPPED') return;
+    try {
+      await this.flush();
+    } catch (error) {
+      // Not thrown: the checkpoint keeps the last safe point and the next start re-indexes from it.
+      this.options.logger.error({ err: error }, 'index flush at shutdown failed');
+    }
   }
 
   /** Queues written messages for indexing. Never waits: on overflow the worker reads the CommitLog instead. */
