@@ -20,7 +20,7 @@
  * check `removed` first), or hold slots of a sealed file in memory.
  */
 import type { FilePool } from '../file/file-pool.js';
-import type { StoreFile } from '../file/store-file.js';
+import { readFully, type StoreFile } from '../file/store-file.js';
 import {
   decodeIndexEntry,
   decodeIndexHeader,
@@ -89,7 +89,7 @@ export class IndexFile {
   /** An existing file, sealed (header only) until makeWritable(). */
   static async open(pool: FilePool, path: string, geometry: IndexGeometry): Promise<IndexFile> {
     const bytes = Buffer.alloc(INDEX_HEADER_BYTES);
-    await pool.use(path, (handle) => handle.readAt(bytes, 0, INDEX_HEADER_BYTES, 0));
+    await pool.use(path, (handle) => readFully(handle, bytes, 0, INDEX_HEADER_BYTES, 0));
     return new IndexFile(pool, path, geometry, decodeIndexHeader(bytes));
   }
 
@@ -134,7 +134,7 @@ export class IndexFile {
     const { hashSlotNum, indexNum } = this.geometry;
     const slots = Buffer.alloc(hashSlotNum * HASH_SLOT_BYTES);
     const fileBytes = await this.use(async (handle) => {
-      await handle.readAt(slots, 0, slots.length, slotPosition(0));
+      await readFully(handle, slots, 0, slots.length, slotPosition(0));
       return handle.size();
     });
     const onDisk = Math.max(0, Math.floor((fileBytes - entryPosition(hashSlotNum, 0)) / INDEX_ENTRY_BYTES));
@@ -259,7 +259,7 @@ export class IndexFile {
   async readSlotFromDisk(slot: number): Promise<number> {
     const bytes = Buffer.alloc(HASH_SLOT_BYTES);
     if (this.isRemoved) return INVALID_INDEX;
-    const got = await this.use((handle) => handle.readAt(bytes, 0, HASH_SLOT_BYTES, slotPosition(slot)));
+    const got = await this.use((handle) => readFully(handle, bytes, 0, HASH_SLOT_BYTES, slotPosition(slot)));
     return got === HASH_SLOT_BYTES ? bytes.readInt32BE(0) : INVALID_INDEX;
   }
 
@@ -271,7 +271,7 @@ export class IndexFile {
     }
     if (this.isRemoved) return undefined;
     const bytes = Buffer.alloc(INDEX_ENTRY_BYTES);
-    const got = await this.use((handle) => handle.readAt(bytes, 0, INDEX_ENTRY_BYTES, entryPosition(this.geometry.hashSlotNum, index)));
+    const got = await this.use((handle) => readFully(handle, bytes, 0, INDEX_ENTRY_BYTES, entryPosition(this.geometry.hashSlotNum, index)));
     return got === INDEX_ENTRY_BYTES ? decodeIndexEntry(bytes, 0) : undefined;
   }
 
@@ -282,7 +282,7 @@ export class IndexFile {
     await this.use(async (handle) => {
       for (let from = count; from <= highest; from += REPAIR_READ_ENTRIES) {
         const entries = Math.min(REPAIR_READ_ENTRIES, highest + 1 - from);
-        const got = await handle.readAt(chunk, 0, entries * INDEX_ENTRY_BYTES, entryPosition(this.geometry.hashSlotNum, from));
+        const got = await readFully(handle, chunk, 0, entries * INDEX_ENTRY_BYTES, entryPosition(this.geometry.hashSlotNum, from));
         for (let index = 0; index < entries; index++) {
           previous[from - count + index] = (index + 1) * INDEX_ENTRY_BYTES <= got ? readPrevIndex(chunk, index * INDEX_ENTRY_BYTES) : INVALID_INDEX;
         }
