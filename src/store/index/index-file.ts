@@ -25,7 +25,6 @@ import {
   decodeIndexEntry,
   decodeIndexHeader,
   emptyIndexHeader,
-  encodeIndexEntry,
   encodeIndexHeader,
   entryPosition,
   FIRST_INDEX,
@@ -36,6 +35,7 @@ import {
   readPrevIndex,
   slotPosition,
   timeDiffSeconds,
+  writeIndexEntry,
   type IndexEntry,
   type IndexHeader,
 } from './index-layout.js';
@@ -178,10 +178,9 @@ export class IndexFile {
       header.beginPhyOffset = phyOffset;
       header.beginTimestamp = storeTimestamp;
     }
-    const entry: IndexEntry = { keyHash, phyOffset, timeDiffSeconds: timeDiffSeconds(header.beginTimestamp, storeTimestamp), prevIndex: previous };
     const at = (index - writable.diskCount) * INDEX_ENTRY_BYTES;
     if (at + INDEX_ENTRY_BYTES > writable.tail.length) writable.tail = grow(writable.tail, at + INDEX_ENTRY_BYTES);
-    encodeIndexEntry(entry, writable.tail, at);
+    writeIndexEntry(writable.tail, at, keyHash, phyOffset, timeDiffSeconds(header.beginTimestamp, storeTimestamp), previous);
     setSlot(writable, slot, index);
     if (previous === INVALID_INDEX) header.hashSlotCount += 1;
     header.indexCount = index + 1;

@@ -108,10 +108,15 @@ export function decodeIndexHeader(bytes: Buffer): IndexHeader {
 }
 
 export function encodeIndexEntry(entry: IndexEntry, target: Buffer, at: number): void {
-  target.writeInt32BE(entry.keyHash, at + EntryAt.KEY_HASH);
-  writeLong(target, entry.phyOffset, at + EntryAt.PHY_OFFSET);
-  target.writeInt32BE(entry.timeDiffSeconds, at + EntryAt.TIME_DIFF);
-  target.writeInt32BE(entry.prevIndex, at + EntryAt.PREV_INDEX);
+  writeIndexEntry(target, at, entry.keyHash, entry.phyOffset, entry.timeDiffSeconds, entry.prevIndex);
+}
+
+/** encodeIndexEntry without the object (the write path runs once per key). */
+export function writeIndexEntry(target: Buffer, at: number, keyHash: number, phyOffset: number, timeDiff: number, prevIndex: number): void {
+  target.writeInt32BE(keyHash, at + EntryAt.KEY_HASH);
+  writeLong(target, phyOffset, at + EntryAt.PHY_OFFSET);
+  target.writeInt32BE(timeDiff, at + EntryAt.TIME_DIFF);
+  target.writeInt32BE(prevIndex, at + EntryAt.PREV_INDEX);
 }
 
 /** Decodes the entry at byte `at`; a phyOffset beyond 2^53 reads as -1 (no offset we wrote). */

@@ -25,7 +25,7 @@ import type { Logger } from '../../log/index.js';
 import type { OffsetMark } from '../checkpoint/checkpoint-service.js';
 import type { FilePool } from '../file/file-pool.js';
 import { IndexFile, type IndexGeometry } from './index-file.js';
-import { indexKeysOf, type IndexableMessage } from './index-keys.js';
+import { indexKeyHashes, type IndexableMessage } from './index-keys.js';
 import { buildIndexKey, FIRST_INDEX, indexFileName, indexKeyHash, parseIndexFileName } from './index-layout.js';
 
 /** Messages waiting for the worker before it drops them and catches up from the CommitLog. */
@@ -233,7 +233,8 @@ export class IndexService {
     const batch = this.batches.shift();
     if (batch !== undefined) {
       this.queued -= batch.length;
-      for (const message of batch) await this.index(message);
+      // The common case indexes synchronously: no promise per message, only a roll or a tail write awaits.
+      for (const message of batch) if (!this.indexNow(message)) await this.index(message);
       return;
     }
     if (this.state === 'CATCHING_UP') {
@@ -262,19 +263,34 @@ export class IndexService {
     }
   }
 
+  /**
+   * Indexes `message` when that needs no I/O (the writable file has room for all its keys and its
+   * tail is not full); false, with nothing changed, when index() must do it.
+   */
+  private indexNow(message: IndexableMessage): boolean {
+    if (message.commitLogOffset < this.indexedEnd) return true;
+    const file = this.writableFile();
+    if (file === undefined || file.tailEntries >= TAIL_ENTRIES_MAX) return false;
+    const hashes = message.commitLogOffset <= this.indexedThrough ? [] : indexKeyHashes(message);
+    if (file.room < hashes.length) return false;
+    this.indexedEnd = message.commitLogOffset + message.size;
+    this.indexedTimestamp = message.storeTimestamp;
+    for (const keyHash of hashes) file.putKey(keyHash, message.commitLogOffset, message.storeTimestamp);
+    return true;
+  }
+
   private async index(message: IndexableMessage): Promise<void> {
     if (message.commitLogOffset < this.indexedEnd) return;
     this.indexedEnd = message.commitLogOffset + message.size;
     this.indexedTimestamp = message.storeTimestamp;
     if (message.commitLogOffset <= this.indexedThrough) return;
-    const keys = indexKeysOf(message);
-    if (keys.length === 0) return;
+    const hashes = indexKeyHashes(message);
+    if (hashes.length === 0) return;
     // A message's keys go into one file (unless they outnumber a whole file), so a file's
     // endPhyOffset always names a message whose keys are all indexed.
     const room = this.writableFile()?.room ?? 0;
-    if (room < keys.length && room < this.options.geometry.indexNum - FIRST_INDEX) await this.roll();
-    for (const key of keys) {
-      const keyHash = indexKeyHash(key);
+    if (room < hashes.length && room < this.options.geometry.indexNum - FIRST_INDEX) await this.roll();
+    for (const keyHash of hashes) {
       while (!this.writableFile()?.putKey(keyHash, message.commitLogOffset, message.storeTimestamp)) await this.roll();
     }
     const active = this.writableFile();
