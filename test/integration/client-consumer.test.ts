@@ -94,6 +94,16 @@ describe('client push consumer', { timeout: 180_000 }, () => {
     await sleep(300);
     await again.consumer.shutdown();
     assert.deepEqual(new Set(again.bodies()), new Set(['after0', 'after1', 'after2', 'after3']), 'a restarted client resumes from its file');
+    const twin = new PushConsumer({ ...FAST_CLIENT, groupName: 'GID_broadcast', namesrvAddr: namesrv.address, ...options, instanceName: 'one' });
+    twin.subscribe('BroadcastTopic');
+    twin.onMessage(() => ConsumeResult.SUCCESS);
+    const first = new PushConsumer({ ...FAST_CLIENT, groupName: 'GID_broadcast', namesrvAddr: namesrv.address, ...options, instanceName: 'one' });
+    first.subscribe('BroadcastTopic');
+    first.onMessage(() => ConsumeResult.SUCCESS);
+    await first.start();
+    await assert.rejects(twin.start(), /has been created before in this process/, 'one client id and group, one offsets file: the second is refused');
+    await first.shutdown();
+    await twin.shutdown();
     await rm(dir, { recursive: true, force: true });
   });
 

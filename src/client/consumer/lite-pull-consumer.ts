@@ -118,9 +118,9 @@ export class LitePullConsumer implements AsyncIterable<MessageExt> {
   async start(): Promise<void> {
     if (this.state !== 'CREATE_JUST') throw illegalArgument(`The LitePullConsumer service state not OK, maybe started once, ${this.state}`);
     await this.offsetStore.load();
+    this.instance.start();
     this.state = 'RUNNING';
     this.nextAutoCommitDeadline = Date.now() + this.options.autoCommitIntervalMillis;
-    this.instance.start();
     if (this.mode === 'ASSIGN') for (const entry of this.assigned.all()) this.startTask(entry.queue);
     await this.refreshSubscriptions();
   }

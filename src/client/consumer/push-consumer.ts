@@ -125,8 +125,8 @@ export class PushConsumer {
     if (this.options.messageModel === 'CLUSTERING') this.rebalance.subscriptions.set(retryTopic(this.group), buildSubscriptionData(retryTopic(this.group), SUB_ALL));
     this.consumeService = new ConsumeMessageConcurrentlyService(this.consumeHost(), this.listener);
     await this.offsetStore.load();
-    this.state = 'RUNNING';
     this.instance.start();
+    this.state = 'RUNNING';
     const timeoutMs = this.options.consumeTimeout * 60_000;
     this.expiredTimer = setInterval(() => void this.consumeService?.cleanExpiredMessages(), timeoutMs);
     await this.refreshAfterSubscriptionChange();

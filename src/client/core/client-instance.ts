@@ -50,6 +50,13 @@ export interface ConsumerInner {
 
 let instanceCounter = 0;
 
+/**
+ * The client-id/group pairs started in this process. Java's one MQClientInstance per client id
+ * refuses a second consumer or producer of a group; our instances are per object, so they share
+ * this table instead (two broadcasting consumers with one client id would share an offsets file).
+ */
+const startedGroups = new Set<string>();
+
 /** ClientConfig.changeInstanceNameToPID, unique per object in this process. */
 export function uniqueInstanceName(instanceName: string): string {
   return instanceName === 'DEFAULT' ? `${process.pid}#${++instanceCounter}` : instanceName;
@@ -108,9 +115,25 @@ export class ClientInstance {
     return this.consumers.get(group);
   }
 
-  /** Starts the scheduled tasks (MQClientInstance.startScheduledTask and the rebalance service). */
+  private groupKeys(): string[] {
+    // Every consumer has the inner producer: Java shares it within an instance, so it is no conflict.
+    const producers = [...this.producers.keys()].filter((group) => group !== CLIENT_INNER_PRODUCER_GROUP);
+    return [...[...this.consumers.keys()].map((group) => `${this.clientId}\u0000C\u0000${group}`), ...producers.map((group) => `${this.clientId}\u0000P\u0000${group}`)];
+  }
+
+  /**
+   * Starts the scheduled tasks (MQClientInstance.startScheduledTask and the rebalance service).
+   * Throws when another started client of this process has the same client id and group.
+   */
   start(): void {
     if (this.state !== 'CREATED') return;
+    const keys = this.groupKeys();
+    const taken = keys.find((key) => startedGroups.has(key));
+    if (taken !== undefined) {
+      const group = taken.split('\u0000')[2] ?? '';
+      throw new MQClientError(ClientErrorCode.ILLEGAL_ARGUMENT, `The group[${group}] has been created before in this process with client id ${this.clientId}, specify another instanceName please.`, { retriable: false });
+    }
+    for (const key of keys) startedGroups.add(key);
     this.state = 'RUNNING';
     // First runs as Java's: routes after 10 ms, a heartbeat after 1 s, offsets after 10 s.
     this.every(10, this.options.pollNameServerInterval, () => this.updateAllTopicRoutes());
@@ -148,6 +171,7 @@ export class ClientInstance {
   /** Stops the tasks, unregisters every group from every broker and closes the connections. */
   async shutdown(): Promise<void> {
     if (this.state === 'SHUTDOWN') return;
+    if (this.state === 'RUNNING') for (const key of this.groupKeys()) startedGroups.delete(key);
     this.state = 'SHUTDOWN';
     for (const timer of this.timers.splice(0)) clearTimeout(timer);
     await this.rebalancing?.catch(() => undefined);

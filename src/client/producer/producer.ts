@@ -74,8 +74,8 @@ export class Producer {
 
   async start(): Promise<void> {
     if (this.state !== 'CREATE_JUST') throw illegalArgument(`The producer service state not OK, maybe started once, ${this.state}`);
-    this.state = 'RUNNING';
     this.instance.start();
+    this.state = 'RUNNING';
     await this.instance.sendHeartbeatToAllBrokers();
   }
 
