@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { decodeRecord, encodeProperties, MessageSysFlag } from '../../message/index.js';
@@ -195,5 +195,36 @@ test('index-service - a queue overflow is caught up from the CommitLog instead o
     await service.shutdown();
     assert.equal(service.safeMark.offset, count * 100, 'shutdown flushes what was indexed');
     await pool.closeAll();
+  });
+});
+
+test('index - index files pointing past a CommitLog that lost its tail are dropped and rebuilt', async () => {
+  await withTempDir(async (root) => {
+    const clock = new ManualClock(T0);
+    const config = indexConfig(root);
+    const first = await startStore(config, { clock });
+    await putSixty(first.store, clock);
+    await indexed(first.store);
+    await first.store.shutdown();
+    // The last segment vanishes (a disk that lost it): the CommitLog now ends earlier.
+    const segments = (await readdir(join(root, 'commitlog'))).sort();
+    assert.ok(segments.length >= 2, segments.join());
+    await rm(join(root, 'commitlog', segments.at(-1) ?? ''));
+    const second = await startStore(config, { clock });
+    const end = second.store.maxPhyOffset;
+    await indexed(second.store);
+    const survived: number[] = [];
+    for (let index = 0; index < 60; index++) {
+      const found = await bodies(second.store, 'IndexTopic', `k${index}`);
+      if (found.length > 0) survived.push(index);
+      assert.ok(found.length === 0 || (found.length === 1 && found[0] === `m${index}`), `k${index}: ${found.join()}`);
+    }
+    assert.ok(survived.length > 20 && survived.length < 60, `${survived.length} survived`);
+    const lost = 59;
+    await second.store.putMessage(keyed('IndexTopic', 'rewritten', [`k${lost}`]));
+    await indexed(second.store);
+    assert.ok(second.store.maxPhyOffset > end);
+    assert.deepEqual(await bodies(second.store, 'IndexTopic', `k${lost}`), ['rewritten'], 'a message at a reused offset is indexed, and only it');
+    await second.store.shutdown();
   });
 });
