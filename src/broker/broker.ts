@@ -30,9 +30,11 @@ import { ConsumerOffsetManager } from './offset/consumer-offset-manager.js';
 import { NamesrvRegistrar } from './registration/namesrv-registrar.js';
 import { DelayLevelTable } from './schedule/delay-levels.js';
 import { ScheduleMessageService } from './schedule/schedule-message-service.js';
-import { scheduleAwareTagsCodeOf } from './schedule/schedule-route.js';
+import { routeDelayed, scheduleAwareTagsCodeOf } from './schedule/schedule-route.js';
 import { SubscriptionGroupManager } from './subscription/subscription-group-manager.js';
 import { TopicConfigManager } from './topic/topic-config-manager.js';
+import { Sql92FilterCache } from './filter/sql92-filter.js';
+import { TransactionalMessageService, type TransactionalMessageServiceOptions } from './transaction/transactional-message-service.js';
 
 /** How often silent clients are looked for (ClientHousekeepingService). */
 const CLIENT_SCAN_INTERVAL_MS = 10_000;
@@ -105,11 +107,13 @@ export class Broker {
     const store = createMessageStore({ config: storeConfig, storeHost, clock: this.clock, logger: this.logger, tagsCodeOf });
     this.store = store;
     await store.start();
-    const ctx = await this.buildContext(store, port, delayLevels);
+    const ctx = await this.buildContext(store, storeHost, delayLevels);
     this.context = ctx;
     store.onMessageArrived((event) => ctx.pullHold.notifyArrival(event.topic, event.queueId, event.maxOffset, event.tagsCode));
     store.onMessageArrived(ctx.schedule.onMessageArrived);
     ctx.schedule.start();
+    await ctx.transactions.load();
+    ctx.transactions.start();
     this.dispatcher = new Dispatcher(brokerHandlers, ctx, this.logger);
     ctx.offsets.start();
     this.housekeeping = setInterval(() => this.housekeep(), CLIENT_SCAN_INTERVAL_MS);
@@ -117,8 +121,9 @@ export class Broker {
     await this.registrar?.start();
   }
 
-  private async buildContext(store: MessageStore, port: number, delayLevels: DelayLevelTable): Promise<BrokerContext> {
+  private async buildContext(store: MessageStore, storeHost: Buffer, delayLevels: DelayLevelTable): Promise<BrokerContext> {
     const { config, storeConfig } = this.options;
+    const port = this.server.port;
     const configDir = join(storeConfig.storePathRootDir, 'config');
     const requestRegister = (): void => this.registrar?.requestRegister();
     const topics = new TopicConfigManager(config, join(configDir, 'topics.json'), this.clock, this.logger, requestRegister);
@@ -141,6 +146,9 @@ export class Broker {
     } else {
       this.logger.warn('no name server address (namesrvAddr, -n or NAMESRV_ADDR): this broker registers nowhere');
     }
+    const producers = new ProducerManager();
+    const uniqueIds = new UniqueIdGenerator(ipBytes(config.brokerIP1) ?? Buffer.alloc(4), process.pid, Math.floor(Math.random() * 2 ** 31), this.clock.now());
+    const transactions = this.transactionService({ store, offsets, producers, topics, storeHost, delayLevels, uniqueIds });
     return {
       config,
       storeConfig,
@@ -149,17 +157,32 @@ export class Broker {
       groups,
       offsets,
       consumers: new ConsumerManager((group) => this.notifyConsumerIdsChanged(group)),
-      producers: new ProducerManager(),
+      producers,
       pullHold: new PullHoldService(config.maxHeldPullRequests, (topic, queueId) => store.getMaxOffsetInQueue(topic, queueId)),
       delayLevels,
       schedule,
       locks: new RebalanceLockManager(this.clock, config.rebalanceLockMaxLiveTime, this.logger),
+      transactions,
+      sqlFilters: new Sql92FilterCache(),
       requestRegister,
-      uniqueIds: new UniqueIdGenerator(ipBytes(config.brokerIP1) ?? Buffer.alloc(4), process.pid, Math.floor(Math.random() * 2 ** 31), this.clock.now()),
+      uniqueIds,
       clock: this.clock,
       logger: this.logger,
       brokerAddress,
     };
+  }
+
+  private transactionService(parts: Pick<TransactionalMessageServiceOptions, 'store' | 'offsets' | 'producers' | 'topics' | 'storeHost' | 'uniqueIds'> & { delayLevels: DelayLevelTable }): TransactionalMessageService {
+    const { config, storeConfig } = this.options;
+    return new TransactionalMessageService({
+      ...parts,
+      settings: { ...config, fileReservedTime: storeConfig.fileReservedTime },
+      maxMessageSize: storeConfig.maxMessageSize,
+      brokerName: config.brokerName,
+      route: (request, now) => routeDelayed(parts.delayLevels, request, now),
+      clock: this.clock,
+      logger: this.logger,
+    });
   }
 
   /**
@@ -173,6 +196,7 @@ export class Broker {
     await this.server.close();
     await this.namesrvClient.close();
     if (this.context) {
+      await this.context.transactions.shutdown();
       await this.context.schedule.shutdown();
       await this.context.offsets.shutdown();
       await Promise.all([this.context.topics.flush(), this.context.groups.flush()]);

@@ -16,6 +16,8 @@ import type { PullHoldService } from './long-poll/pull-hold-service.js';
 import type { DelayLevelTable } from './schedule/delay-levels.js';
 import type { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import type { RebalanceLockManager } from './lock/rebalance-lock-manager.js';
+import type { Sql92FilterCache } from './filter/sql92-filter.js';
+import type { TransactionalMessageService } from './transaction/transactional-message-service.js';
 
 export interface BrokerContext {
   readonly config: BrokerConfig;
@@ -33,6 +35,10 @@ export interface BrokerContext {
   readonly schedule: ScheduleMessageService;
   /** Orderly consumers' queue locks (LOCK_BATCH_MQ / UNLOCK_BATCH_MQ). */
   readonly locks: RebalanceLockManager;
+  /** Half messages, END_TRANSACTION and the transaction checks. */
+  readonly transactions: TransactionalMessageService;
+  /** Compiled SQL92 subscriptions, by group and topic. */
+  readonly sqlFilters: Sql92FilterCache;
   /** Asks for a registration with every name server soon (topics changed). */
   readonly requestRegister: () => void;
   readonly uniqueIds: UniqueIdGenerator;

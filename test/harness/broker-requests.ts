@@ -47,6 +47,8 @@ export interface SendOptions {
   readonly reconsumeTimes?: number;
   readonly maxReconsumeTimes?: number;
   readonly batch?: boolean;
+  /** The producer's clock at the send; now unless given. */
+  readonly bornTimestamp?: number;
 }
 
 export function propertiesString(properties: SendOptions['properties']): string {
@@ -65,7 +67,7 @@ export function sendMessage(client: RemotingClient, brokerAddr: string, options:
     defaultTopicQueueNums: options.defaultTopicQueueNums ?? 4,
     queueId: options.queueId ?? 0,
     sysFlag: options.sysFlag ?? 0,
-    bornTimestamp: Date.now(),
+    bornTimestamp: options.bornTimestamp ?? Date.now(),
     flag: options.flag ?? 0,
     properties: propertiesString(options.properties),
     reconsumeTimes: options.reconsumeTimes,

@@ -31,7 +31,7 @@ const UNIQ_KEY = MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX;
 
 let namesrv: TestNamesrv;
 let broker: TestBroker;
-/** autoCreateTopicEnable=false and a 2 KiB maxMessageSize. */
+/** autoCreateTopicEnable=false, a 2 KiB maxMessageSize and rejectTransactionMessage=true. */
 let strict: TestBroker;
 let admin: RemotingClient;
 
@@ -68,7 +68,7 @@ describe('broker send', { timeout: 120_000 }, () => {
     admin = adminClient();
     namesrv = await startNamesrv();
     broker = await startBroker({ namesrvAddr: namesrv.address });
-    strict = await startBroker({ namesrvAddr: namesrv.address, brokerName: 'broker-strict', conf: { autoCreateTopicEnable: 'false', maxMessageSize: '2048' } });
+    strict = await startBroker({ namesrvAddr: namesrv.address, brokerName: 'broker-strict', conf: { autoCreateTopicEnable: 'false', maxMessageSize: '2048', rejectTransactionMessage: 'true' } });
     await createTopic(admin, broker.address, namesrv.address, 'SendTopic', 4);
   });
 
@@ -195,17 +195,17 @@ describe('broker send', { timeout: 120_000 }, () => {
     assert.deepEqual(await maxOffsets('SendDelay', 1), [1]);
   });
 
-  test('broker - a transactional half message (TRAN_MSG=true) is NO_PERMISSION', async () => {
-    await createTopic(admin, broker.address, namesrv.address, 'SendTran', 1);
+  test('broker - with rejectTransactionMessage a transactional half message (TRAN_MSG=true) is NO_PERMISSION', async () => {
+    await createTopic(admin, strict.address, namesrv.address, 'SendTran', 1);
     for (const code of SEND_CODES) {
       await assertRefused(
-        sendMessage(admin, broker.address, { code, topic: 'SendTran', sysFlag: 4, properties: { TRAN_MSG: 'true', PGROUP: 'PID_tx' } }),
+        sendMessage(admin, strict.address, { code, topic: 'SendTran', sysFlag: 4, properties: { TRAN_MSG: 'true', PGROUP: 'PID_tx' } }),
         ResponseCode.NO_PERMISSION,
-        /transaction/,
+        /sending transaction message is forbidden/,
       );
     }
-    assert.deepEqual(await maxOffsets('SendTran', 1), [0]);
-    assert.deepEqual(await maxOffsets('RMQ_SYS_TRANS_HALF_TOPIC', 1), [0]);
+    assert.deepEqual(await maxOffsets('SendTran', 1, strict.address), [0]);
+    assert.deepEqual(await maxOffsets('RMQ_SYS_TRANS_HALF_TOPIC', 1, strict.address), [0]);
   });
 
   test('broker - a %RETRY% message past maxReconsumeTimes goes to %DLQ%group', async () => {

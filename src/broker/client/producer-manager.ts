@@ -7,6 +7,8 @@ import type { ClientChannel } from './client-channel.js';
 
 export class ProducerManager {
   private readonly groups = new Map<string, Map<number, ClientChannel>>();
+  /** Round-robin position of availableChannel (getAvailableChannel's positiveAtomicCounter). */
+  private next = 0;
 
   register(group: string, channel: ClientChannel): void {
     let channels = this.groups.get(group);
@@ -46,6 +48,14 @@ export class ProducerManager {
 
   channels(group: string): readonly ClientChannel[] {
     return [...(this.groups.get(group)?.values() ?? [])];
+  }
+
+  /** A connected producer of the group to ask about a transaction, in turn; undefined when none is. */
+  availableChannel(group: string): ClientChannel | undefined {
+    const open = this.channels(group).filter((channel) => !channel.connection.closed);
+    if (open.length === 0) return undefined;
+    this.next = (this.next + 1) % Number.MAX_SAFE_INTEGER;
+    return open[this.next % open.length];
   }
 
   groupNames(): readonly string[] {

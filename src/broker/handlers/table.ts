@@ -28,6 +28,8 @@ import { getAllDelayOffsetHandler } from './get-all-delay-offset.js';
 import { lockBatchMqHandler } from './lock-batch-mq.js';
 import { resendDeadLetterMessageHandler } from './resend-dead-letter-message.js';
 import { unlockBatchMqHandler } from './unlock-batch-mq.js';
+import { endTransactionHandler } from './end-transaction.js';
+import { checkClientConfigHandler } from './check-client-config.js';
 
 export const brokerHandlers: readonly Handler<BrokerContext>[] = [
   sendMessageHandler,
@@ -54,4 +56,6 @@ export const brokerHandlers: readonly Handler<BrokerContext>[] = [
   unlockBatchMqHandler,
   getAllDelayOffsetHandler,
   resendDeadLetterMessageHandler,
+  endTransactionHandler,
+  checkClientConfigHandler,
 ];

@@ -17,9 +17,8 @@ import type { Connection, HandlerResult } from '../../remoting/index.js';
 import type { GetMessageResult, GetMessageStatus, MessageFilter } from '../../store/index.js';
 import type { BrokerContext } from '../context.js';
 import { BrokerError } from '../errors.js';
+import { expressionFilter, isTagType } from '../filter/sql92-filter.js';
 import { parseTagExpression, tagFilter } from '../filter/tag-filter.js';
-
-const TAG_EXPRESSION = 'TAG';
 
 function checkGroupAndTopic(ctx: BrokerContext, header: PullMessageRequestHeader, consumer: string): { group: SubscriptionGroupConfig; topic: TopicConfig } {
   if (!isReadable(ctx.config.brokerPermission)) {
@@ -43,17 +42,21 @@ function checkGroupAndTopic(ctx: BrokerContext, header: PullMessageRequestHeader
   return { group, topic };
 }
 
-function refuseNonTag(expressionType: string | undefined): void {
-  if (expressionType !== undefined && expressionType !== TAG_EXPRESSION) {
-    throw new BrokerError(ResponseCode.SYSTEM_ERROR, `The broker does not support consumer to filter message by ${expressionType}`);
-  }
-}
-
-/** The filter of this pull: from the request when it carries the subscription, else from the heartbeat. */
+/**
+ * The filter of this pull: from the request when it carries the subscription, else from the
+ * heartbeat. Tag expressions are matched on the ConsumeQueue; SQL92 ones on each record's
+ * properties (sql92-filter.ts).
+ */
 function filterOf(ctx: BrokerContext, header: PullMessageRequestHeader, group: SubscriptionGroupConfig): MessageFilter {
   if ((header.sysFlag & PullSysFlag.SUBSCRIPTION) !== 0) {
-    refuseNonTag(header.expressionType);
-    return tagFilter(parseTagExpression(header.subscription));
+    if (isTagType(header.expressionType)) return tagFilter(parseTagExpression(header.subscription));
+    return expressionFilter(ctx.sqlFilters, ctx.config.enablePropertyFilter, {
+      group: header.consumerGroup,
+      topic: header.topic,
+      expressionType: header.expressionType ?? '',
+      expression: header.subscription ?? '',
+      subVersion: header.subVersion,
+    });
   }
   const info = ctx.consumers.get(header.consumerGroup);
   if (info === undefined) throw new BrokerError(ResponseCode.SUBSCRIPTION_NOT_EXIST, "the consumer's group info not exist");
@@ -63,8 +66,14 @@ function filterOf(ctx: BrokerContext, header: PullMessageRequestHeader, group: S
   const subscription = info.subscriptions.get(header.topic);
   if (subscription === undefined) throw new BrokerError(ResponseCode.SUBSCRIPTION_NOT_EXIST, "the consumer's subscription not exist");
   if (subscription.subVersion < header.subVersion) throw new BrokerError(ResponseCode.SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest");
-  refuseNonTag(subscription.expressionType);
-  return tagFilter({ subString: subscription.subString, codeSet: subscription.codeSet });
+  if (isTagType(subscription.expressionType)) return tagFilter({ subString: subscription.subString, codeSet: subscription.codeSet });
+  return expressionFilter(ctx.sqlFilters, ctx.config.enablePropertyFilter, {
+    group: header.consumerGroup,
+    topic: header.topic,
+    expressionType: subscription.expressionType,
+    expression: subscription.subString,
+    subVersion: subscription.subVersion,
+  });
 }
 
 /** The pull code Java answers for each store status. */

@@ -73,12 +73,19 @@ function sysFlagFor(header: SendMessageRequestHeader, topicConfig: TopicConfig, 
   return sysFlag;
 }
 
-function refuseTransaction(ctx: BrokerContext, properties: string): void {
-  if (!isTransactionPrepared(properties)) return;
-  const remark = ctx.config.rejectTransactionMessage
-    ? `the broker[${ctx.config.brokerIP1}] sending transaction message is forbidden`
-    : `the broker[${ctx.config.brokerIP1}] does not support transactional messages yet`;
-  throw new BrokerError(ResponseCode.NO_PERMISSION, remark);
+/**
+ * True when the send is a transactional half message (TRAN_MSG=true), as Java decides it: not a
+ * retry of one by a client older than 4.6.1 (reconsumeTimes > 0 with a delay level). Throws
+ * NO_PERMISSION when rejectTransactionMessage is on, MESSAGE_ILLEGAL inside a batch (a batch is
+ * stored whole, in one queue, so one of its messages cannot wait for a decision).
+ */
+function isHalfMessage(ctx: BrokerContext, properties: string, reconsumeTimes: number, inBatch: boolean): boolean {
+  if (!isTransactionPrepared(properties) || (reconsumeTimes > 0 && delayLevelOf(properties) > 0)) return false;
+  if (ctx.config.rejectTransactionMessage) {
+    throw new BrokerError(ResponseCode.NO_PERMISSION, `the broker[${ctx.config.brokerIP1}] sending transaction message is forbidden`);
+  }
+  if (inBatch) throw new BrokerError(ResponseCode.MESSAGE_ILLEGAL, 'a batch cannot hold transactional messages');
+  return true;
 }
 
 function refuseUnsupported(properties: string): void {
@@ -103,10 +110,11 @@ function storable(
   header: SendMessageRequestHeader,
   born: { bytes: Buffer },
   message: { topic: string; queueId: number; flag: number; body: Buffer; properties: string; sysFlag: number },
-): { request: PutMessageRequest; uniqKey: string } {
+  inBatch = false,
+): { request: PutMessageRequest; uniqKey: string; half: boolean } {
   const prepared = prepareProperties(message.properties, ctx.config.brokerClusterName, () => ctx.uniqueIds.next(ctx.clock.now()));
   refuseUnsupported(prepared.properties);
-  refuseTransaction(ctx, prepared.properties);
+  const half = isHalfMessage(ctx, prepared.properties, header.reconsumeTimes ?? 0, inBatch);
   const request: PutMessageRequest = {
     ...message,
     properties: prepared.properties,
@@ -116,7 +124,7 @@ function storable(
     preparedTransactionOffset: 0,
     tagsCode: tagsCode(prepared.tags),
   };
-  return { request, uniqKey: prepared.uniqKey };
+  return { request, uniqKey: prepared.uniqKey, half };
 }
 
 /** SEND_MESSAGE (10) and SEND_MESSAGE_V2 (310). */
@@ -131,7 +139,7 @@ export async function sendMessage(
   const queueId = header.queueId < 0 ? randomQueueId(topicConfig.writeQueueNums) : header.queueId;
   const destination = routeRetry(ctx, header, version, { topic: header.topic, queueId, topicConfig, properties: header.properties ?? '' });
   const born = bornHostOf(connection);
-  const { request, uniqKey } = storable(ctx, header, born, {
+  const { request, uniqKey, half } = storable(ctx, header, born, {
     topic: destination.topic,
     queueId: destination.queueId,
     flag: header.flag,
@@ -139,7 +147,9 @@ export async function sendMessage(
     properties: destination.properties,
     sysFlag: withTransactionType(sysFlagFor(header, destination.topicConfig, born.v6), MessageSysFlag.TRANSACTION_NOT_TYPE),
   });
-  const result = await ctx.store.putMessage(routeDelayed(ctx.delayLevels, request, ctx.clock.now()));
+  // A half message waits in RMQ_SYS_TRANS_HALF_TOPIC for END_TRANSACTION (transaction/).
+  const put = half ? ctx.transactions.prepare(request, uniqKey) : routeDelayed(ctx.delayLevels, request, ctx.clock.now());
+  const result = await ctx.store.putMessage(put);
   return answer(ctx, result, destination.queueId, (first) => ({ msgId: first.msgId, transactionId: uniqKey }));
 }
 
@@ -165,7 +175,7 @@ export async function sendBatchMessage(
   const born = bornHostOf(connection);
   const sysFlag = withTransactionType(sysFlagFor(header, topicConfig, born.v6), MessageSysFlag.TRANSACTION_NOT_TYPE);
   const requests = entries.map(
-    (entry) => storable(ctx, header, born, { topic: header.topic, queueId, flag: entry.flag, body: entry.body, properties: entry.properties, sysFlag }).request,
+    (entry) => storable(ctx, header, born, { topic: header.topic, queueId, flag: entry.flag, body: entry.body, properties: entry.properties, sysFlag }, true).request,
   );
   const result = await ctx.store.putMessages(requests);
   const batchUniqId = findProperty(header.properties ?? '', MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX);

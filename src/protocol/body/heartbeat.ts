@@ -42,7 +42,7 @@ function oneOf<T extends string>(value: unknown, path: string, allowed: readonly
   return text as T;
 }
 
-function decodeSubscription(value: unknown, path: string): SubscriptionData {
+export function decodeSubscription(value: unknown, path: string): SubscriptionData {
   const object = asObject(value, path);
   return {
     topic: asString(object['topic'], `${path}.topic`),

@@ -10,3 +10,4 @@ export * from './subscription-group.js';
 export * from './lock-batch.js';
 export * from './delay-offset.js';
 export * from './message-queue-map.js';
+export * from './check-client.js';

@@ -16,3 +16,4 @@ export * from './register-topic.js';
 export * from './consumer-send-msg-back.js';
 export * from './resend-dead-letter.js';
 export * from './query-message.js';
+export * from './transaction.js';

@@ -1,7 +1,7 @@
 /**
  * sql92-error.ts: why an SQL92 filter expression was refused, and where. `position` is the
  * 0-based offset of the offending text; the message names it as line and column (1-based), as
- * RocketMQ's JavaCC parser does, so a remark points at the spot.
+ * RocketMQ's JavaCC parser does, so a remark points at the spot: "at line 1, column 4: ...".
  */
 export class Sql92Error extends Error {
   override name = 'Sql92Error';
@@ -11,7 +11,7 @@ export class Sql92Error extends Error {
     readonly position: number,
     readonly expression: string,
   ) {
-    super(`${reason} at ${describePosition(expression, position)}`);
+    super(`at ${describePosition(expression, position)}: ${reason}`);
   }
 }
 

@@ -14,7 +14,7 @@ function refused(expression: string, reason: RegExp, where: string): void {
     (error: unknown) => {
       assert.ok(error instanceof Sql92Error, `${expression}: ${String(error)}`);
       assert.match(error.message, reason, expression);
-      assert.ok(error.message.endsWith(where), `${expression}: "${error.message}" should end with "${where}"`);
+      assert.ok(error.message.startsWith(`at ${where}: `), `${expression}: "${error.message}" should start with "at ${where}: "`);
       return true;
     },
   );
