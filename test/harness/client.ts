@@ -3,7 +3,7 @@
  * that collects what it receives, and quiet, fast options (short intervals, so a test waits for
  * rebalances and commits in milliseconds rather than Java's seconds). Nothing here asserts.
  */
-import { ConsumeResult, PushConsumer, type MessageExt, type PushConsumerOptions } from '../../src/index.js';
+import { ConsumeResult, PushConsumer, type MessageExt, type PushConsumerOptions, type SubscriptionExpression } from '../../src/index.js';
 import { testLogger } from '../../src/log/index.js';
 import { waitFor } from './cluster.js';
 
@@ -27,7 +27,7 @@ export async function collect(
   namesrvAddr: string,
   group: string,
   topic: string,
-  options: Partial<PushConsumerOptions> & { expression?: string } = {},
+  options: Partial<PushConsumerOptions> & { expression?: SubscriptionExpression } = {},
 ): Promise<Collector> {
   const { expression, ...rest } = options;
   const consumer = new PushConsumer({ ...FAST_CLIENT, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', rebalanceInterval: 1000, ...rest, groupName: group, namesrvAddr });
