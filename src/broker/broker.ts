@@ -2,8 +2,8 @@
  * broker.ts: wiring only. Builds the store, the managers and the remoting server, connects the
  * store's arrival events to long polling and the schedule, and client connections to the client
  * managers, runs the housekeeping timers and the name server registration, and takes it all down
- * in order: the schedule service starts after the store and stops (writing delayOffset.json)
- * before it.
+ * in order: the schedule and timer services start after the store and stop (writing
+ * delayOffset.json and timer/) before it.
  */
 import { join } from 'node:path';
 import { encodeSocketAddress, ipBytes, UniqueIdGenerator } from '../message/index.js';
@@ -32,6 +32,7 @@ import { DelayLevelTable } from './schedule/delay-levels.js';
 import { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import { routeDelayed, scheduleAwareTagsCodeOf } from './schedule/schedule-route.js';
 import { SubscriptionGroupManager } from './subscription/subscription-group-manager.js';
+import { TimerMessageService } from './timer/timer-message-service.js';
 import { TopicConfigManager } from './topic/topic-config-manager.js';
 import { Sql92FilterCache } from './filter/sql92-filter.js';
 import { TransactionalMessageService, type TransactionalMessageServiceOptions } from './transaction/transactional-message-service.js';
@@ -112,6 +113,8 @@ export class Broker {
     store.onMessageArrived((event) => ctx.pullHold.notifyArrival(event.topic, event.queueId, event.maxOffset, event.tagsCode));
     store.onMessageArrived(ctx.schedule.onMessageArrived);
     ctx.schedule.start();
+    store.onMessageArrived(ctx.timer.onMessageArrived);
+    ctx.timer.start();
     await ctx.transactions.load();
     ctx.transactions.start();
     this.dispatcher = new Dispatcher(brokerHandlers, ctx, this.logger);
@@ -130,7 +133,18 @@ export class Broker {
     const groups = new SubscriptionGroupManager(config.autoCreateSubscriptionGroup, join(configDir, 'subscriptionGroup.json'), this.clock, this.logger);
     const offsets = new ConsumerOffsetManager(join(configDir, 'consumerOffset.json'), config.flushConsumerOffsetInterval, this.logger);
     const schedule = new ScheduleMessageService({ store, levels: delayLevels, path: join(configDir, 'delayOffset.json'), clock: this.clock, logger: this.logger });
-    await Promise.all([topics.load(), groups.load(), offsets.load(), schedule.load()]);
+    const timer = new TimerMessageService({
+      store,
+      rootDir: storeConfig.storePathRootDir,
+      precisionMs: config.timerPrecisionMs,
+      fineSlots: config.timerRollWindowSlot,
+      flushIntervalMs: config.timerFlushIntervalMs,
+      segmentBytes: config.mappedFileSizeTimerLog,
+      fileReservedTimeHours: storeConfig.fileReservedTime,
+      clock: this.clock,
+      logger: this.logger,
+    });
+    await Promise.all([topics.load(), groups.load(), offsets.load(), schedule.load(), timer.load()]);
     const brokerAddress = `${config.brokerIP1}:${port}`;
     const namesrvAddrs = parseNamesrvAddr(config.namesrvAddr);
     if (namesrvAddrs.length > 0) {
@@ -161,6 +175,7 @@ export class Broker {
       pullHold: new PullHoldService(config.maxHeldPullRequests, (topic, queueId) => store.getMaxOffsetInQueue(topic, queueId)),
       delayLevels,
       schedule,
+      timer,
       locks: new RebalanceLockManager(this.clock, config.rebalanceLockMaxLiveTime, this.logger),
       transactions,
       sqlFilters: new Sql92FilterCache(),
@@ -197,6 +212,7 @@ export class Broker {
     await this.namesrvClient.close();
     if (this.context) {
       await this.context.transactions.shutdown();
+      await this.context.timer.shutdown();
       await this.context.schedule.shutdown();
       await this.context.offsets.shutdown();
       await Promise.all([this.context.topics.flush(), this.context.groups.flush()]);

@@ -15,6 +15,7 @@ import type { ProducerManager } from './client/producer-manager.js';
 import type { PullHoldService } from './long-poll/pull-hold-service.js';
 import type { DelayLevelTable } from './schedule/delay-levels.js';
 import type { ScheduleMessageService } from './schedule/schedule-message-service.js';
+import type { TimerMessageService } from './timer/timer-message-service.js';
 import type { RebalanceLockManager } from './lock/rebalance-lock-manager.js';
 import type { Sql92FilterCache } from './filter/sql92-filter.js';
 import type { TransactionalMessageService } from './transaction/transactional-message-service.js';
@@ -33,6 +34,8 @@ export interface BrokerContext {
   readonly delayLevels: DelayLevelTable;
   /** Delivers delayed messages; handlers only read its offsets (GET_ALL_DELAY_OFFSET). */
   readonly schedule: ScheduleMessageService;
+  /** Timer messages (any-time delay); handlers read its checkpoint and metrics. */
+  readonly timer: TimerMessageService;
   /** Orderly consumers' queue locks (LOCK_BATCH_MQ / UNLOCK_BATCH_MQ). */
   readonly locks: RebalanceLockManager;
   /** Half messages, END_TRANSACTION and the transaction checks. */

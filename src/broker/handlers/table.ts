@@ -28,6 +28,9 @@ import { getAllDelayOffsetHandler } from './get-all-delay-offset.js';
 import { lockBatchMqHandler } from './lock-batch-mq.js';
 import { resendDeadLetterMessageHandler } from './resend-dead-letter-message.js';
 import { unlockBatchMqHandler } from './unlock-batch-mq.js';
+import { recallMessageHandler } from './recall-message.js';
+import { getTimerCheckPointHandler } from './get-timer-check-point.js';
+import { getTimerMetricsHandler } from './get-timer-metrics.js';
 import { endTransactionHandler } from './end-transaction.js';
 import { checkClientConfigHandler } from './check-client-config.js';
 
@@ -56,6 +59,9 @@ export const brokerHandlers: readonly Handler<BrokerContext>[] = [
   unlockBatchMqHandler,
   getAllDelayOffsetHandler,
   resendDeadLetterMessageHandler,
+  recallMessageHandler,
+  getTimerCheckPointHandler,
+  getTimerMetricsHandler,
   endTransactionHandler,
   checkClientConfigHandler,
 ];

@@ -8,6 +8,7 @@ import { isWriteable, PermName, ResponseCode, type SendMessageRequestHeader, typ
 import type { BrokerContext } from '../context.js';
 import { BrokerError } from '../errors.js';
 import { NOT_ALLOWED_SEND_TOPICS, validateTopic } from '../topic/topic-validator.js';
+import { TIMER_TOPIC } from '../timer/timer-const.js';
 
 /** Returns the topic's config (created if it may be) or throws the BrokerError Java answers. */
 export function checkSend(ctx: BrokerContext, header: SendMessageRequestHeader, producer: string): TopicConfig {
@@ -16,7 +17,8 @@ export function checkSend(ctx: BrokerContext, header: SendMessageRequestHeader, 
   }
   const problem = validateTopic(header.topic);
   if (problem !== undefined) throw new BrokerError(ResponseCode.INVALID_PARAMETER, problem);
-  if (NOT_ALLOWED_SEND_TOPICS.has(header.topic)) {
+  // Only the broker writes the timer's queue (Java lets clients in; a forged message there would be delivered anywhere).
+  if (NOT_ALLOWED_SEND_TOPICS.has(header.topic) || header.topic === TIMER_TOPIC) {
     throw new BrokerError(ResponseCode.NO_PERMISSION, `Sending message to topic[${header.topic}] is forbidden.`);
   }
   let topicConfig = ctx.topics.get(header.topic);

@@ -42,18 +42,6 @@ export function prepareProperties(original: string, clusterName: string, newUniq
   return { properties, uniqKey, tags: findProperty(properties, MessageConst.TAGS) };
 }
 
-/**
- * Why this broker cannot store the message as asked, or undefined. Timer messages need a service
- * this broker does not have yet; storing them as plain messages would deliver them early, so they
- * are refused with a clear remark. (Delay levels go through the schedule: schedule/.)
- */
-export function unsupportedFeature(properties: string): string | undefined {
-  for (const name of [MessageConst.TIMER_DELIVER_MS, MessageConst.TIMER_DELAY_MS, MessageConst.TIMER_DELAY_SEC]) {
-    if (findProperty(properties, name) !== undefined) return `${name}: timer messages are not supported by this broker yet`;
-  }
-  return undefined;
-}
-
 /** True when the message is a transactional half message (the property, as Java checks). */
 export function isTransactionPrepared(properties: string): boolean {
   return findProperty(properties, MessageConst.TRANSACTION_PREPARED)?.toLowerCase() === 'true';

@@ -30,8 +30,10 @@ import { BrokerError } from '../errors.js';
 import { consumesOrderly, deadLetterQueue, maxReconsumeTimesOf, retryGroup } from '../retry/retry-policy.js';
 import { delayLevelOf, routeDelayed } from '../schedule/schedule-route.js';
 import { checkSend, randomQueueId } from './message-check.js';
-import { isTransactionPrepared, prepareProperties, unsupportedFeature, withProperty } from './message-properties.js';
+import { isTransactionPrepared, prepareProperties, withProperty } from './message-properties.js';
 import { putResultToResponse } from './put-result.js';
+import { recallHandleOf, routeTimer } from '../timer/timer-route.js';
+import { TIMER_REQUEST_PROPERTIES } from '../timer/timer-const.js';
 
 const bornHosts = new WeakMap<Connection, { bytes: Buffer; v6: boolean }>();
 
@@ -88,19 +90,17 @@ function isHalfMessage(ctx: BrokerContext, properties: string, reconsumeTimes: n
   return true;
 }
 
-function refuseUnsupported(properties: string): void {
-  const unsupported = unsupportedFeature(properties);
-  if (unsupported !== undefined) throw new BrokerError(ResponseCode.MESSAGE_ILLEGAL, unsupported);
-}
-
 /**
  * A batch is stored as consecutive records of one queue, so its messages cannot wait in the
- * schedule: Java refuses a batch with a delay level (CommitLog.asyncPutMessages), and a delay on
- * one of its messages is refused too rather than ignored.
+ * schedule or the timer: Java refuses a batch with a delay level (CommitLog.asyncPutMessages), and a
+ * delay or due time on one of its messages is refused too rather than ignored.
  */
 function refuseDelayedBatch(batchProperties: string, entries: readonly { properties: string }[]): void {
   for (const properties of [batchProperties, ...entries.map((entry) => entry.properties)]) {
     if (delayLevelOf(properties) > 0) throw new BrokerError(ResponseCode.MESSAGE_ILLEGAL, 'a batch cannot hold delayed messages');
+    if (TIMER_REQUEST_PROPERTIES.some((name) => findProperty(properties, name) !== undefined)) {
+      throw new BrokerError(ResponseCode.MESSAGE_ILLEGAL, 'a batch cannot hold timer messages');
+    }
   }
 }
 
@@ -113,7 +113,6 @@ function storable(
   inBatch = false,
 ): { request: PutMessageRequest; uniqKey: string; half: boolean } {
   const prepared = prepareProperties(message.properties, ctx.config.brokerClusterName, () => ctx.uniqueIds.next(ctx.clock.now()));
-  refuseUnsupported(prepared.properties);
   const half = isHalfMessage(ctx, prepared.properties, header.reconsumeTimes ?? 0, inBatch);
   const request: PutMessageRequest = {
     ...message,
@@ -148,9 +147,9 @@ export async function sendMessage(
     sysFlag: withTransactionType(sysFlagFor(header, destination.topicConfig, born.v6), MessageSysFlag.TRANSACTION_NOT_TYPE),
   });
   // A half message waits in RMQ_SYS_TRANS_HALF_TOPIC for END_TRANSACTION (transaction/).
-  const put = half ? ctx.transactions.prepare(request, uniqKey) : routeDelayed(ctx.delayLevels, request, ctx.clock.now());
+  const put = half ? ctx.transactions.prepare(request, uniqKey) : routeDelayed(ctx.delayLevels, routeTimer(ctx.config, request, ctx.clock.now()), ctx.clock.now());
   const result = await ctx.store.putMessage(put);
-  return answer(ctx, result, destination.queueId, (first) => ({ msgId: first.msgId, transactionId: uniqKey }));
+  return answer(ctx, result, destination.queueId, (first) => ({ msgId: first.msgId, transactionId: uniqKey, recallHandle: recallHandleOf(put, ctx.config.brokerName) }));
 }
 
 /** SEND_BATCH_MESSAGE (320): the body holds the messages in the client batch layout. */
@@ -188,7 +187,7 @@ function answer(
   ctx: BrokerContext,
   result: PutMessageResult,
   queueId: number,
-  ids: (first: Appended, all: readonly Appended[]) => { msgId: string; transactionId?: string; batchUniqId?: string | undefined },
+  ids: (first: Appended, all: readonly Appended[]) => { msgId: string; transactionId?: string; batchUniqId?: string | undefined; recallHandle?: string | undefined },
 ): HandlerResult {
   const mapped = putResultToResponse(result, ctx.storeConfig.maxMessageSize);
   if (!('messages' in result)) return mapped;

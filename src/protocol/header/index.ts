@@ -17,3 +17,4 @@ export * from './consumer-send-msg-back.js';
 export * from './resend-dead-letter.js';
 export * from './query-message.js';
 export * from './transaction.js';
+export * from './recall-message.js';
