@@ -35,3 +35,4 @@ export {
   type SendStatus,
   type SubscriptionExpression,
 } from './client/index.js';
+export { TransactionProducer, type LocalTransactionState, type TransactionChecker, type TransactionProducerOptions, type TransactionSendResult } from './client/index.js';

@@ -1,12 +1,14 @@
 /**
  * broker-requests.ts: what a broker may ask of a client (ClientRemotingProcessor.java), one handler
  * per request code. Codes not listed here (GET_CONSUMER_RUNNING_INFO 307, CONSUME_MESSAGE_DIRECTLY
- * 309, CHECK_TRANSACTION_STATE 39 until transactions exist, ...) get REQUEST_CODE_NOT_SUPPORTED
+ * 309, ...) get REQUEST_CODE_NOT_SUPPORTED
  * from the dispatcher. Brokers send these requests oneway; a request that is not oneway gets
  * SUCCESS once the client has acted on it.
  */
+import { decodeRecord, findProperty, MessageConst, type MessageRecord } from '../../message/index.js';
 import {
   bool,
+  CheckTransactionStateRequestHeader,
   decodeMessageQueueMap,
   header,
   int,
@@ -18,7 +20,7 @@ import {
   str,
   type QueueOffsetEntry,
 } from '../../protocol/index.js';
-import { defineHandler, ok, type Handler } from '../../remoting/index.js';
+import { defineHandler, ok, type Connection, type Handler } from '../../remoting/index.js';
 import type { Logger } from '../../log/index.js';
 
 /** What the handlers need of the client instance. */
@@ -27,6 +29,15 @@ export interface BrokerRequestContext {
   readonly logger: Logger;
   rebalanceImmediately(): void;
   consumer(group: string): { resetOffset(topic: string, offsets: readonly QueueOffsetEntry[]): Promise<void> } | undefined;
+  producer(group: string): { checkTransactionState?(check: TransactionCheck): void } | undefined;
+}
+
+/** A broker's CHECK_TRANSACTION_STATE: the half message as its producer sent it, and where to answer. */
+export interface TransactionCheck {
+  readonly header: CheckTransactionStateRequestHeader;
+  readonly message: MessageRecord;
+  /** The broker's connection, for the END_TRANSACTION answer. */
+  readonly connection: Connection;
 }
 
 /** RESET_CONSUMER_CLIENT_OFFSET (220), ResetOffsetRequestHeader.java; the offsets are in the body. */
@@ -62,4 +73,28 @@ const resetConsumerClientOffset = defineHandler<BrokerRequestContext, typeof Res
   },
 });
 
-export const brokerRequestHandlers: readonly Handler<BrokerRequestContext>[] = [notifyConsumerIdsChanged, resetConsumerClientOffset];
+/**
+ * CHECK_TRANSACTION_STATE (39), oneway: the producer of the half message's group (PGROUP) answers
+ * with END_TRANSACTION; a message that does not decode or has no such producer here is only logged.
+ */
+const checkTransactionState = defineHandler<BrokerRequestContext, typeof CheckTransactionStateRequestHeader.fields>({
+  code: RequestCode.CHECK_TRANSACTION_STATE,
+  header: CheckTransactionStateRequestHeader,
+  handle(instance, { header: request, command, connection }) {
+    const decoded = command.body === undefined ? undefined : decodeRecord(command.body, 0);
+    if (decoded?.kind !== 'MESSAGE') {
+      instance.logger.warn({ broker: connection.remoteAddress }, 'checkTransactionState, decode message failed');
+      return ok();
+    }
+    const group = findProperty(decoded.message.properties, MessageConst.PRODUCER_GROUP);
+    const producer = group === undefined ? undefined : instance.producer(group);
+    if (producer?.checkTransactionState === undefined) {
+      instance.logger.warn({ broker: connection.remoteAddress, group }, 'checkTransactionState, no transaction producer of the group');
+      return ok();
+    }
+    producer.checkTransactionState({ header: request, message: decoded.message, connection });
+    return ok();
+  },
+});
+
+export const brokerRequestHandlers: readonly Handler<BrokerRequestContext>[] = [notifyConsumerIdsChanged, resetConsumerClientOffset, checkTransactionState];

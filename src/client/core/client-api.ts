@@ -10,6 +10,7 @@
 import {
   ConsumerSendMsgBackRequestHeader,
   decodeConsumerIdList,
+  EndTransactionRequestHeader,
   decodeTopicRouteData,
   GetConsumerListByGroupRequestHeader,
   GetEarliestMsgStoretimeRequestHeader,
@@ -120,6 +121,11 @@ export class ClientApi {
 
   async sendMessageOneway(address: string, code: number, header: SendMessageRequestHeader, body: Buffer): Promise<void> {
     await this.transport.invokeOneway(address, { code, extFields: SendMessageRequestHeaderV2.encode(header), body });
+  }
+
+  /** END_TRANSACTION (37), oneway as MQClientAPIImpl.endTransactionOneway; `remark` says why a local transaction failed. */
+  async endTransactionOneway(address: string, header: EndTransactionRequestHeader, remark: string | undefined): Promise<void> {
+    await this.transport.invokeOneway(address, { code: RequestCode.END_TRANSACTION, extFields: EndTransactionRequestHeader.encode(header), ...(remark === undefined ? {} : { remark }) });
   }
 
   /** PULL_MESSAGE (11) as PullAPIWrapper.pullKernelImpl fills it. */

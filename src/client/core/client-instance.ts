@@ -19,7 +19,7 @@ import { ClientErrorCode, MQClientError } from '../errors.js';
 import { splitNamesrvAddr } from '../options.js';
 import { RouteTable } from '../route/route-table.js';
 import { capQueueNums, type TopicPublishInfo } from '../route/topic-route.js';
-import { brokerRequestHandlers } from './broker-requests.js';
+import { brokerRequestHandlers, type TransactionCheck } from './broker-requests.js';
 import { ClientApi } from './client-api.js';
 import { ClientTransport } from './transport.js';
 
@@ -36,6 +36,12 @@ export interface ClientInstanceOptions {
   readonly logger: Logger;
   /** Rebalance interval of the consumer this instance serves (RebalanceService). */
   readonly rebalanceInterval?: number;
+}
+
+/** What an instance knows of a producer; a TransactionProducer also answers CHECK_TRANSACTION_STATE. */
+export interface ProducerInner {
+  publishTopics(): Iterable<string>;
+  checkTransactionState?(check: TransactionCheck): void;
 }
 
 export interface ConsumerInner {
@@ -70,7 +76,7 @@ export class ClientInstance {
   private readonly transport: ClientTransport;
   private readonly namesrvs: string[];
   private namesrvIndex: number;
-  private readonly producers = new Map<string, { publishTopics(): Iterable<string> }>();
+  private readonly producers = new Map<string, ProducerInner>();
   private readonly consumers = new Map<string, ConsumerInner>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly heartbeating = new Set<string>();
@@ -99,7 +105,7 @@ export class ClientInstance {
     return this.state === 'RUNNING';
   }
 
-  registerProducer(group: string, producer: { publishTopics(): Iterable<string> }): void {
+  registerProducer(group: string, producer: ProducerInner): void {
     if (this.producers.has(group)) throw new MQClientError(ClientErrorCode.ILLEGAL_ARGUMENT, `The producer group[${group}] has been created before, specify another name please.`);
     this.producers.set(group, producer);
   }
@@ -113,6 +119,10 @@ export class ClientInstance {
 
   consumer(group: string): ConsumerInner | undefined {
     return this.consumers.get(group);
+  }
+
+  producer(group: string): ProducerInner | undefined {
+    return this.producers.get(group);
   }
 
   private groupKeys(): string[] {

@@ -7,7 +7,7 @@
  * Lifecycle: new → start() → shutdown(); sending before start() or after shutdown() is an
  * MQClientError (code -1), as Java's makeSureStateOK.
  */
-import { ClientInstance, uniqueInstanceName } from '../core/client-instance.js';
+import { ClientInstance, uniqueInstanceName, type ProducerInner } from '../core/client-instance.js';
 import { TimeoutSweep } from '../core/timeout-sweep.js';
 import { illegalArgument } from '../errors.js';
 import { Message, type MessageInit, type MessageQueue, type MessageQueueLike } from '../message.js';
@@ -47,7 +47,7 @@ function target(message: Message, options: SendOptions): SendTarget {
 
 export class Producer {
   readonly options: ProducerOptionsResolved;
-  private readonly instance: ClientInstance;
+  protected readonly instance: ClientInstance;
   private readonly sweep = new TimeoutSweep();
   private readonly path: SendPath;
   private readonly settings: SendSettings;
@@ -60,7 +60,12 @@ export class Producer {
     this.instance = new ClientInstance({ ...this.options, instanceName: uniqueInstanceName(this.options.instanceName) });
     this.settings = { ...this.options, producerGroup: groupName };
     this.path = new SendPath(this.instance, { ...this.settings, ...this.options, producerGroup: groupName }, this.sweep);
-    this.instance.registerProducer(groupName, { publishTopics: () => this.topics });
+    this.instance.registerProducer(groupName, this.producerInner());
+  }
+
+  /** What the client instance knows of this producer (called by the constructor); TransactionProducer adds its check handler. */
+  protected producerInner(): ProducerInner {
+    return { publishTopics: () => this.topics };
   }
 
   get groupName(): string {
