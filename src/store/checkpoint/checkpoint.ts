@@ -25,6 +25,7 @@
 import { crc32 } from 'node:zlib';
 import { readLong, writeLong } from '../../message/index.js';
 import type { FilePool } from '../file/file-pool.js';
+import { readFully } from '../file/store-file.js';
 
 export const CHECKPOINT_FILE_BYTES = 4096;
 const MARKER = Buffer.from('RMQTSCP2', 'ascii');
@@ -100,7 +101,7 @@ export function decodeCheckpoint(bytes: Buffer): Checkpoint | undefined {
 export async function readCheckpoint(pool: FilePool, path: string): Promise<Checkpoint | undefined> {
   if (!(await pool.fs.exists(path))) return undefined;
   const bytes = Buffer.alloc(CHECKPOINT_FILE_BYTES);
-  const got = await pool.use(path, (file) => file.readAt(bytes, 0, bytes.length, 0));
+  const got = await pool.use(path, (file) => readFully(file, bytes, 0, bytes.length, 0));
   return decodeCheckpoint(bytes.subarray(0, got));
 }
 

@@ -128,10 +128,8 @@ export class CommitLog {
   /** Stores `requests` as consecutive records; see MessageStore.putMessages. */
   append(requests: readonly PutMessageRequest[]): Promise<PutMessageResult> {
     if (!this.accepting) return Promise.resolve({ status: 'SERVICE_NOT_AVAILABLE', reason: 'store is not running' });
-    const failure = this.writer.failure;
-    if (failure !== undefined) {
-      return Promise.resolve({ status: 'SERVICE_NOT_AVAILABLE', reason: `CommitLog write failed: ${failure.message}` });
-    }
+    const failure = this.writer.failureReason;
+    if (failure !== undefined) return Promise.resolve({ status: 'SERVICE_NOT_AVAILABLE', reason: failure });
     const checked = checkPuts(requests, this.options.storeHost, this.options.maxMessageSize);
     if (!Array.isArray(checked)) return Promise.resolve(checked);
     const total = checked.reduce((sum, put) => sum + put.measure.size, 0);

@@ -36,6 +36,7 @@
  * SYNC_WAITING_GROUPS_MAX written groups wait for one; a put is answered exactly once.
  * Must not: assign offsets or encode records (commit-log.ts does), or hold more than two buffers.
  */
+import assert from 'node:assert/strict';
 import type { Logger } from '../../log/index.js';
 import type { SegmentedFile } from '../file/segmented-file.js';
 import type { PutMessageResult } from '../message-store.js';
@@ -136,6 +137,13 @@ export class GroupWriter {
     return this.failed;
   }
 
+  /** What a refused put is told once the writer stopped for good (undefined while it runs). */
+  get failureReason(): string | undefined {
+    const error = this.failed;
+    if (error === undefined) return undefined;
+    return `CommitLog I/O failed (${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}); the store refuses writes until restarted`;
+  }
+
   /** Whether the last CommitLog write found the disk full (cleared by the next successful write). */
   get isDiskFull(): boolean {
     return this.diskFull;
@@ -201,11 +209,7 @@ export class GroupWriter {
       this.failed = error;
       this.options.logger.error({ err: error }, 'CommitLog I/O failed; the store refuses writes until restarted');
     }
-    const code = (error as NodeJS.ErrnoException).code ?? error.name;
-    const refusal: PutMessageResult = {
-      status: 'SERVICE_NOT_AVAILABLE',
-      reason: `CommitLog I/O failed (${code}: ${error.message}); the store refuses writes until restarted`,
-    };
+    const refusal: PutMessageResult = { status: 'SERVICE_NOT_AVAILABLE', reason: this.failureReason ?? error.message };
     for (const { batch } of this.inFlight) answer(batch.puts, refusal);
     answer(this.active.puts, refusal);
     this.active.reset();
@@ -266,9 +270,11 @@ export class GroupWriter {
       if (failure === undefined && this.failed === undefined) failure = await this.dispatchWritten(batch);
       if (failure !== undefined) this.fail(failure);
       const puts = this.failed === undefined ? batch.puts.splice(0) : [];
-      // The buffer is free before the puts are answered: their producers stage the next group while it is written.
+      const end = batch.endOffset;
+      // The buffer is free before the puts are answered: their producers stage the next group while it
+      // is written. (release() may hand this very buffer to the next group, so `end` is read first.)
       this.release();
-      this.answerWritten(puts, batch.endOffset);
+      this.answerWritten(puts, end);
     }
     this.handling = false;
     this.wakeIdle();
@@ -314,7 +320,10 @@ export class GroupWriter {
 
   /** One fdatasync at a time for the SYNC_FLUSH groups waiting; each covers every group written before it starts. */
   private kickSync(): void {
-    if (this.syncing || this.syncQueue.length === 0 || this.failed !== undefined) return;
+    const first = this.syncQueue[0];
+    if (this.syncing || first === undefined || this.failed !== undefined) return;
+    // Only a written group waits here; an fdatasync now could not cover one that is not.
+    assert.ok(first.end <= this.written, `a group ending at ${first.end} waits for an fdatasync, written ${this.written}`);
     this.syncing = true;
     this.syncWritten().then(
       () => {
@@ -347,7 +356,7 @@ export class GroupWriter {
     const dropped = groups.flatMap((batch) => batch.dispatches);
     const refusal: PutMessageResult = {
       status: 'SERVICE_NOT_AVAILABLE',
-      reason: `disk full: the CommitLog write failed (${(error as NodeJS.ErrnoException).code ?? ''}) and nothing of this put was stored; puts are accepted again once space is freed`,
+      reason: `disk full: the disk is full (${(error as NodeJS.ErrnoException).code ?? 'ENOSPC'} on a CommitLog write); nothing of this put was stored, and puts are accepted again once space is freed`,
     };
     for (const batch of groups) {
       answer(batch.puts, refusal);
