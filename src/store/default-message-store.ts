@@ -287,6 +287,10 @@ export class DefaultMessageStore implements MessageStore {
     return this.commitLog.readRecord(commitLogOffset);
   }
 
+  selectMessagesBySpans(spans: readonly { readonly offset: number; readonly size: number }[]): Promise<(Buffer | undefined)[]> {
+    return this.commitLog.readRecords(spans);
+  }
+
   async deleteTopics(topics: ReadonlySet<string>): Promise<void> {
     for (const topic of topics) {
       this.queueOffsets.deleteTopic(topic);

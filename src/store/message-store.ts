@@ -166,6 +166,12 @@ export interface MessageStore {
   lookMessageByOffset(commitLogOffset: number): Promise<MessageRecord | undefined>;
   /** The raw record bytes at a CommitLog offset, or undefined. */
   selectOneMessageByOffset(commitLogOffset: number): Promise<Buffer | undefined>;
+  /**
+   * The raw records at these CommitLog spans (offset and size, as a ConsumeQueue entry or a timer
+   * log record holds them), in the same order, read with few reads (nearby spans together);
+   * undefined where no such record is. The bytes may share a buffer: copy what is kept long.
+   */
+  selectMessagesBySpans(spans: readonly { readonly offset: number; readonly size: number }[]): Promise<(Buffer | undefined)[]>;
 
   /** Drops the ConsumeQueues of these topics (DELETE_TOPIC_IN_BROKER). CommitLog data ages out. */
   deleteTopics(topics: ReadonlySet<string>): Promise<void>;

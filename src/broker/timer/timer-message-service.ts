@@ -10,15 +10,16 @@
  *   one record per waiting message, chained per slot; two fixed wheels index it: a fine wheel of
  *   timerRollWindowSlot slots of timerPrecisionMs (36,000 × 100 ms = 1 hour by default, 1.1 MB)
  *   and a coarse wheel of 65,536 slots of 1/32 of that span (85 days, 2 MB). Only the slots about
- *   to be due are loaded (a few slots ahead, each read in chunks of 8,192 records), plus bounded
+ *   to be due are loaded (up to a second ahead, in chunks of 8,192 records), plus bounded
  *   caches: timer log blocks (16 MB), pending log writes (4 MB), the delivery window (16,384
  *   messages or 64 MB).
  * - Messages are delivered at their exact due time, not at a slot boundary (Java floors the due
  *   time to its precision and may deliver up to a precision early). The slot size only decides
- *   how much is loaded at once and how early: 100 ms slots hold ~1,000 messages at 10,000 due per
- *   second and are loaded 200 ms ahead; Java's 1,000 ms would load ten times as much, ten times
- *   earlier, and a 10 ms slot would make the wheel ten times bigger for the same span and the
- *   loader wake up ten times as often for nothing.
+ *   how much is read at once: 100 ms slots hold ~1,000 messages at 10,000 due per second, read
+ *   (with the CommitLog reads of nearby messages merged) up to a second before they are due.
+ *   Java's 1,000 ms would make each read ten times bigger and coarser to spread; a 10 ms slot
+ *   would make the wheel ten times bigger for the same span and the loader wake up ten times as
+ *   often for nothing.
  * - Java re-puts ("rolls") every message due beyond its 2-day window into the CommitLog again.
  *   We move records from the coarse wheel to the fine wheel by appending a 56-byte record, and
  *   store a message again only when its CommitLog copy would be deleted before it is due
@@ -42,7 +43,7 @@ import { TimerMetrics } from './timer-metrics.js';
 import { refreshAfterMs, timerGeometry } from './timer-placement.js';
 import { TimerStore, type Progress } from './timer-store.js';
 
-/** How long shutdown waits for the messages already loaded to go out (they are due within the lead). */
+/** How long shutdown waits for the messages already loaded to go out (they are due within a second). */
 const DRAIN_TIMEOUT_MS = 5000;
 
 export interface TimerMessageServiceOptions {
@@ -116,7 +117,7 @@ export class TimerMessageService {
 
   /**
    * Stops reading the queue and loading slots, lets the messages already loaded go out (they are
-   * due within the load lead), then writes the log, the wheels and the checkpoint.
+   * due within a second), then writes the log, the wheels and the checkpoint.
    */
   async shutdown(): Promise<void> {
     if (!this.started) return;
