@@ -58,7 +58,9 @@ export interface OutgoingRequest {
 interface Pending {
   readonly resolve: (response: RemotingCommand) => void;
   readonly reject: (error: Error) => void;
-  readonly timer: NodeJS.Timeout;
+  readonly deadline: number;
+  readonly timeoutMs: number;
+  readonly code: number;
 }
 
 let nextConnectionId = 1;
@@ -77,6 +79,12 @@ export class Connection {
   private inFlight = 0;
   private closedReason: string | undefined;
   private pausedForWrite = false;
+  /** Frames written this tick; flushed together in one writev (see write()). */
+  private outgoing: Buffer[] = [];
+  private flushScheduled = false;
+  /** One timer for every waiting request, armed at the earliest deadline (see sweep()). */
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweepAt = Infinity;
 
   constructor(
     private readonly socket: Socket,
@@ -129,11 +137,9 @@ export class Connection {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     return new Promise<RemotingCommand>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(opaque);
-        reject(new RemotingTimeoutError(this.remoteAddress, timeoutMs, describeRequestCode(request.code)));
-      }, timeoutMs);
-      this.pending.set(opaque, { resolve, reject, timer });
+      const deadline = Date.now() + timeoutMs;
+      this.pending.set(opaque, { resolve, reject, deadline, timeoutMs, code: request.code });
+      if (deadline < this.sweepAt) this.armSweep(deadline);
       this.write(parts);
     });
   }
@@ -160,12 +166,54 @@ export class Connection {
     this.write(parts);
   }
 
+  /**
+   * Queues frames for the socket. Everything written in one tick of the event loop goes out in a
+   * single corked writev: a burst of pipelined requests or responses costs one syscall, not one each.
+   */
   private write(parts: readonly Buffer[]): void {
+    for (const part of parts) this.outgoing.push(part);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    process.nextTick(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const parts = this.outgoing;
+    this.outgoing = [];
+    if (this.closedReason !== undefined || parts.length === 0) return;
     this.socket.cork();
     let flushed = true;
     for (const part of parts) flushed = this.socket.write(part);
     this.socket.uncork();
     if (!flushed) this.applyWriteBackPressure();
+  }
+
+  /**
+   * Timeouts of our waiting requests: one timer, armed at the earliest deadline, instead of a
+   * timer per request (thousands of pipelined sends would each allocate and cancel one). When it
+   * fires, every expired request is rejected and the timer re-armed at the next deadline.
+   */
+  private armSweep(deadline: number): void {
+    if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
+    this.sweepAt = deadline;
+    this.sweepTimer = setTimeout(() => this.sweep(), Math.max(0, deadline - Date.now()));
+  }
+
+  private sweep(): void {
+    this.sweepTimer = undefined;
+    this.sweepAt = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    for (const [opaque, pending] of this.pending) {
+      if (pending.deadline <= now) {
+        this.pending.delete(opaque);
+        pending.reject(new RemotingTimeoutError(this.remoteAddress, pending.timeoutMs, describeRequestCode(pending.code)));
+      } else if (pending.deadline < next) {
+        next = pending.deadline;
+      }
+    }
+    if (next !== Infinity && this.closedReason === undefined) this.armSweep(next);
   }
 
   /** Called when a request from the peer has been answered (or dropped). */
@@ -178,8 +226,10 @@ export class Connection {
     if (this.closedReason !== undefined) return;
     this.closedReason = reason;
     this.socket.destroy();
+    if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
+    this.outgoing = [];
     for (const [opaque, pending] of this.pending) {
-      clearTimeout(pending.timer);
       pending.reject(new RemotingClosedError(this.remoteAddress, reason));
       this.pending.delete(opaque);
     }
@@ -224,7 +274,6 @@ export class Connection {
         return;
       }
       this.pending.delete(command.opaque);
-      clearTimeout(pending.timer);
       pending.resolve(command);
       return;
     }
