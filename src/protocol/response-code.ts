@@ -67,6 +67,7 @@ const retriable: ReadonlySet<number> = new Set([
   ResponseCode.NO_PERMISSION,
   ResponseCode.NO_BUYER_ID,
   ResponseCode.NOT_IN_CURRENT_UNIT,
+  ResponseCode.GO_AWAY,
 ]);
 
 export function isRetriableResponseCode(code: number): boolean {

@@ -12,6 +12,7 @@ import { getEarliestMsgStoretimeHandler } from './get-earliest-msg-storetime.js'
 import { getMaxOffsetHandler } from './get-max-offset.js';
 import { getMinOffsetHandler } from './get-min-offset.js';
 import { heartBeatHandler } from './heart-beat.js';
+import { litePullMessageHandler } from './lite-pull-message.js';
 import { pullMessageHandler } from './pull-message.js';
 import { queryConsumerOffsetHandler } from './query-consumer-offset.js';
 import { queryMessageHandler } from './query-message.js';
@@ -39,6 +40,7 @@ export const brokerHandlers: readonly Handler<BrokerContext>[] = [
   sendMessageV2Handler,
   sendBatchMessageHandler,
   pullMessageHandler,
+  litePullMessageHandler,
   queryConsumerOffsetHandler,
   updateConsumerOffsetHandler,
   updateAndCreateTopicHandler,
