@@ -144,10 +144,10 @@ function openStore(config: StoreConfig, fileSystem?: InstrumentedFileSystem): Me
 }
 
 /** Puts per second with `producers` each waiting for its put, counted after WARMUP_MS. */
-async function appendRate(flushDiskType: StoreConfig['flushDiskType'], producers: number): Promise<number> {
+async function appendRate(flushDiskType: StoreConfig['flushDiskType'], producers: number, overrides: Partial<StoreConfig> = {}): Promise<number> {
   settle();
   return withDir(async (root) => {
-    const store = openStore(benchConfig(root, { flushDiskType }));
+    const store = openStore(benchConfig(root, { flushDiskType, ...overrides }));
     await store.start();
     let acked = 0;
     let refused = 0;
@@ -286,6 +286,10 @@ async function appendTable(): Promise<string[]> {
       lines.push(row(`${flushDiskType}, ${producers} producers waiting`, await repeat(() => appendRate(flushDiskType, producers)), 'msgs/s'));
       console.error(`  ${lines.at(-1) ?? ''}`);
     }
+    // What the IndexFile (UNIQ_KEY of every message) costs: the same without it.
+    const withoutIndex = await repeat(() => appendRate(flushDiskType, 1000, { messageIndexEnable: false }));
+    lines.push(row(`${flushDiskType}, 1000 producers, messageIndexEnable=false`, withoutIndex, 'msgs/s'));
+    console.error(`  ${lines.at(-1) ?? ''}`);
   }
   return lines;
 }

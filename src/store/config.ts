@@ -67,7 +67,7 @@ export const StoreConfigSchema = {
   maxTransferBytesOnMessageInMemory: key.int(256 * KiB, 'Most bytes one pull returns (the first record always goes).', { min: 1 }),
   maxTransferCountOnMessageInMemory: key.int(32, 'Most messages one pull returns.', { min: 1 }),
   checkCRCOnRecover: key.boolean(true, 'Check each record\'s BODYCRC while recovering the CommitLog.'),
-  commitLogWriteBufferBytes: key.int(16 * MiB, 'Ours: bytes of each of the two CommitLog staging buffers; a put that does not fit gets OS_PAGE_CACHE_BUSY.', { min: 4 * KiB }),
+  commitLogWriteBufferBytes: key.int(16 * MiB, 'Ours: bytes of each of the three CommitLog staging buffers (one fills while two are written); a put that does not fit gets OS_PAGE_CACHE_BUSY.', { min: 4 * KiB }),
   accessMessageInMemoryMaxRatio: key.int(40, 'A message farther than this % of RAM behind the CommitLog end counts as on disk (new groups do not start from it).', { min: 0, max: 100 }),
   maxOpenStoreFiles: key.int(256, 'Ours: most store files held open at once (segments are opened on demand).', { min: 4 }),
   messageIndexEnable: key.boolean(true, 'Index every message\'s KEYS and UNIQ_KEY in IndexFiles (QUERY_MESSAGE).'),

@@ -12,7 +12,7 @@
  * not fit what is left of the segment, a blank record (BLANK magic, TOTALSIZE = the rest of the
  * segment) ends the segment and the record starts the next one; so every segment ends in a blank
  * of at least 8 bytes. minOffset <= syncedOffset <= writtenOffset <= maxOffset. Staged bytes are
- * bounded by two buffers; a put that does not fit answers OS_PAGE_CACHE_BUSY.
+ * bounded by the group writer's buffers; a put that does not fit answers OS_PAGE_CACHE_BUSY.
  * Must not: touch ConsumeQueues (the writer hands dispatches to whoever owns them).
  */
 import { BLANK_RECORD_BYTES_MIN, encodeBlankRecord, encodeRecord, type RecordInput } from '../../message/index.js';

@@ -1,19 +1,22 @@
 /**
  * group-writer.ts: moves staged CommitLog records to disk, a group at a time, and answers their
- * puts. While one staging buffer is written (one positional write per segment it touches), the
- * next one accumulates. After a write the group is dispatched (ConsumeQueue entries, arrival
- * listeners), then its puts are answered: at once for ASYNC_FLUSH (the OS has the bytes, so a
- * killed process loses nothing acknowledged); for SYNC_FLUSH once an fdatasync that started after
- * the write has finished, or with FLUSH_DISK_TIMEOUT when syncFlushTimeout passes first.
+ * puts. A group is one staging buffer, written with one positional write per segment it touches.
+ * After a write the group is dispatched (ConsumeQueue entries, index, arrival listeners), then its
+ * puts are answered: at once for ASYNC_FLUSH (the OS has the bytes, so a killed process loses
+ * nothing acknowledged); for SYNC_FLUSH once an fdatasync that started after the write has
+ * finished, or with FLUSH_DISK_TIMEOUT when syncFlushTimeout passes first.
  *
- * Group commit and pipelining. Every put waiting when a write starts goes into that write, and
- * every SYNC_FLUSH group written when an fdatasync starts is covered by it, so N waiting
- * producers share one write and one fdatasync. A write starts at the end of the event-loop turn
- * (setImmediate, so the turn's puts join it), or at once when EARLY_WRITE_BYTES are staged and
- * nothing is being written; the next group is staged while a write or an fdatasync runs. The
- * ConsumeQueues are not in the ack path: they are written and synced on their own schedule
- * (checkpoint/), because recovery rebuilds them from the CommitLog. The dispatch waits only when
- * the ConsumeQueues fall far behind (default-message-store.ts, CQ_PENDING_ENTRIES_MAX).
+ * Group commit and pipelining. Every put staged when a write starts goes into that write, and
+ * every SYNC_FLUSH group written when an fdatasync starts is covered by it, so N waiting producers
+ * share a write and an fdatasync, and throughput grows with concurrency. A write starts at the end
+ * of the event-loop turn (setImmediate, so the turn's puts join it) when nothing is being written;
+ * once EARLY_WRITE_BYTES are staged it starts at once, beside a running write (at most
+ * WRITES_IN_FLIGHT_MAX), so the main thread encodes the next group while the threadpool copies the
+ * last one into the page cache; otherwise a write's end starts the next. Outcomes are handled in
+ * CommitLog order whatever order the writes finish in. The ConsumeQueues and the index are not in
+ * the ack path: they are written and synced on their own schedule (checkpoint/, index/), because
+ * recovery rebuilds them from the CommitLog; the dispatch only waits when the ConsumeQueues fall
+ * far behind (default-message-store.ts, CQ_PENDING_ENTRIES_MAX), as backpressure.
  *
  * Failures. Disk full (ENOSPC, EDQUOT) on a CommitLog write is an operating condition, not a
  * broken store: the writer rolls back everything staged but not written (the failed group and the
@@ -31,10 +34,11 @@
  * fdatasync the page cache may have dropped the bytes (what the disk holds is unknown) and only
  * recovery can tell what is valid.
  *
- * Invariants: syncedOffset <= writtenOffset <= the staged end; groups are written in CommitLog
- * order, one at a time; fdatasyncs run one at a time (SerialExecutor) and at most
- * SYNC_WAITING_GROUPS_MAX written groups wait for one; a put is answered exactly once.
- * Must not: assign offsets or encode records (commit-log.ts does), or hold more than two buffers.
+ * Invariants: syncedOffset <= writtenOffset <= the staged end; writtenOffset moves in CommitLog
+ * order, group after group; fdatasyncs run one at a time (SerialExecutor) and at most
+ * SYNC_WAITING_GROUPS_MAX written groups wait for one; a put is answered exactly once; the writer
+ * holds 1 + WRITES_IN_FLIGHT_MAX buffers of commitLogWriteBufferBytes, no more.
+ * Must not: assign offsets or encode records (commit-log.ts does).
  */
 import assert from 'node:assert/strict';
 import type { Logger } from '../../log/index.js';

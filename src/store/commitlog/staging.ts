@@ -1,7 +1,7 @@
 /**
  * staging.ts: a fixed-size buffer where appended CommitLog records wait for the group writer,
  * with what must happen once they are written: the ConsumeQueue dispatches and the put promises.
- * The CommitLog keeps two (double buffering): one accumulates while the other is being written.
+ * The group writer keeps three: one accumulates while up to two are being written.
  *
  * The staged bytes are contiguous in the buffer but not always in the CommitLog: a blank record
  * stages only its 8-byte header although it covers the rest of its segment, and the next record

@@ -115,7 +115,8 @@ export class Ledger {
 
   /**
    * Checks the store against the ledger (see the module header). `durable`: acknowledged puts
-   * must all be there. Returns the uids found, by queue.
+   * must all be there. Returns the uids found by queue, and the acknowledged ones that are gone
+   * (allowed only when not `durable`; they leave the ledger).
    */
   async verify(store: MessageStore, durable: boolean): Promise<{ found: Map<string, string[]>; lost: string[] }> {
     const seen = new Set<string>();
