@@ -12,5 +12,5 @@ export { PushConsumer } from './consumer/push-consumer.js';
 export { LitePullConsumer } from './consumer/lite-pull-consumer.js';
 export { ConsumeResult, type ConsumeConcurrentlyContext, type MessageListenerConcurrently } from './consumer/consume-concurrently.js';
 export type { SubscriptionExpression, ExpressionType } from './consumer/subscription.js';
-export { CLIENT_VERSION, CLIENT_LANGUAGE } from './core/transport.js';
+export { CLIENT_VERSION, CLIENT_LANGUAGE, ClientTransport, type ClientTransportOptions } from './core/transport.js';
 export { TransactionProducer, type LocalTransactionExecutor, type LocalTransactionState, type TransactionChecker, type TransactionProducerOptions, type TransactionSendResult } from './producer/transaction-producer.js';

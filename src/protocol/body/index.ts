@@ -11,3 +11,4 @@ export * from './lock-batch.js';
 export * from './delay-offset.js';
 export * from './message-queue-map.js';
 export * from './check-client.js';
+export * from './group-list.js';

@@ -18,3 +18,4 @@ export * from './resend-dead-letter.js';
 export * from './query-message.js';
 export * from './transaction.js';
 export * from './recall-message.js';
+export * from './query-topic-consume-by-who.js';
