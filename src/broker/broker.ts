@@ -33,6 +33,7 @@ import { ScheduleMessageService } from './schedule/schedule-message-service.js';
 import { routeDelayed, scheduleAwareTagsCodeOf } from './schedule/schedule-route.js';
 import { SubscriptionGroupManager } from './subscription/subscription-group-manager.js';
 import { TimerMessageService } from './timer/timer-message-service.js';
+import { routeTimer } from './timer/timer-route.js';
 import { TopicConfigManager } from './topic/topic-config-manager.js';
 import { Sql92FilterCache } from './filter/sql92-filter.js';
 import { TransactionalMessageService, type TransactionalMessageServiceOptions } from './transaction/transactional-message-service.js';
@@ -194,7 +195,8 @@ export class Broker {
       settings: { ...config, fileReservedTime: storeConfig.fileReservedTime },
       maxMessageSize: storeConfig.maxMessageSize,
       brokerName: config.brokerName,
-      route: (request, now) => routeDelayed(parts.delayLevels, request, now),
+      // A committed timer message waits in the timer: Java's put hook sends it there too.
+      route: (request, now) => routeDelayed(parts.delayLevels, routeTimer(config, request, now), now),
       clock: this.clock,
       logger: this.logger,
     });

@@ -18,6 +18,7 @@ import { Message, Producer } from '../../src/index.js';
 import { adminClient, createTopic, startBroker, startNamesrv, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
 import { FAST_CLIENT } from '../harness/client.js';
 import { REQUEST_TIMEOUT_MS, decodeRecords, propertiesString, pullHeader, pullMessage, recordProperties, sendMessage, sendResult } from '../harness/broker-requests.js';
+import { COMMIT, endTransaction, halfOfSend, sendHalf } from '../harness/transaction-requests.js';
 
 const CONF = { recallMessageEnable: 'true', timerMaxDelaySec: '3600', timerFlushIntervalMs: '100' };
 /** Sanity bound on lateness in tests (the benchmark measures precision). */
@@ -252,6 +253,18 @@ describe('broker timer messages', { timeout: 120_000 }, () => {
     } finally {
       await restarting.stop(true);
     }
+  });
+
+  test('broker-timer - a transactional timer message waits in the timer from its commit, as Java\'s put hook does', async () => {
+    await createTopic(admin, broker.address, namesrv.address, 'TimerTransaction', 1);
+    const half = await sendHalf(admin, broker.address, 'PID_timer_tx', { topic: 'TimerTransaction', body: 'tx', extraProperties: { TIMER_DELAY_MS: '1200' } });
+    const committedFrom = Date.now();
+    const ended = await endTransaction(admin, broker.address, 'PID_timer_tx', halfOfSend(half), COMMIT);
+    assert.equal(ended.code, ResponseCode.SUCCESS, ended.remark);
+    const committedBy = Date.now();
+    const [record] = await pullUntil(broker.address, 'TimerTransaction', 1);
+    assert.ok(record);
+    assertOnTime(record, committedFrom + 1200, committedBy + 1200, 'committed timer message');
   });
 
   test('broker-timer - our SDK\'s Message.deliverTimeMs (TIMER_DELIVER_MS) goes through the timer', async () => {

@@ -22,7 +22,8 @@ import { PENDING_BYTES_MAX } from './timer-log.js';
 import { isDelete, type TimerLogRecord } from './timer-log-record.js';
 import type { TimerMetrics } from './timer-metrics.js';
 import { firstCoarseBeyond } from './timer-placement.js';
-import { readMessage, storeAgain, walkChain, yieldToEventLoop } from './timer-read.js';
+import { cursorAfter, decodeCursor, encodeCursor, firstCursor, readMessage, readSlot, storeAgain, yieldToEventLoop, type SlotCursor } from './timer-read.js';
+import type { SlotEntry } from './timer-wheel.js';
 import { recallKeyOf } from './timer-route.js';
 import type { TimerStore } from './timer-store.js';
 
@@ -42,7 +43,10 @@ export interface CoarseTransferOptions {
 
 interface Transfer {
   readonly slot: number;
-  cursor: number;
+  /** The slot's entry when the transfer began (undefined: an empty slot). */
+  readonly entry: SlotEntry | undefined;
+  /** Undefined once every record is placed. */
+  cursor: SlotCursor | undefined;
   /** Records handed straight to delivery and not delivered yet. */
   pending: number;
   settled: (() => void) | undefined;
@@ -60,14 +64,17 @@ export class CoarseTransfer {
     const { timer } = this.options;
     this.stopped = false;
     if (timer.recoveredTransferCursor !== NO_TRANSFER && this.current === undefined) {
-      this.current = { slot: timer.coarseSlot++, cursor: timer.recoveredTransferCursor, pending: 0, settled: undefined };
+      const slot = timer.coarseSlot++;
+      const entry = timer.coarse.entry(slot);
+      const cursor = timer.recoveredTransferCursor === -1 || entry === undefined ? undefined : decodeCursor(timer.recoveredTransferCursor);
+      this.current = { slot, entry, cursor, pending: 0, settled: undefined };
     }
   }
 
   /** Where the transfer under way goes on after a restart, for the checkpoint. */
   checkpointCursor(): number {
     const current = this.current;
-    return current === undefined || current.pending > 0 ? NO_TRANSFER : current.cursor;
+    return current === undefined || current.pending > 0 ? NO_TRANSFER : encodeCursor(current.cursor, -1);
   }
 
   async stop(): Promise<void> {
@@ -82,7 +89,8 @@ export class CoarseTransfer {
     if (this.current === undefined) {
       if (timer.coarseSlot >= firstCoarseBeyond(timer.geometry, timer.loadSlot)) return;
       const slot = timer.coarseSlot++;
-      this.current = { slot, cursor: timer.coarse.entry(slot)?.lastPos ?? -1, pending: 0, settled: undefined };
+      const entry = timer.coarse.entry(slot);
+      this.current = { slot, entry, cursor: entry === undefined ? undefined : firstCursor(entry), pending: 0, settled: undefined };
     }
     const transfer = this.current;
     this.running = this.run(transfer)
@@ -105,9 +113,11 @@ export class CoarseTransfer {
 
   private async run(transfer: Transfer): Promise<void> {
     const { timer, logger } = this.options;
-    while (transfer.cursor !== -1) {
+    const { entry } = transfer;
+    while (transfer.cursor !== undefined && entry !== undefined) {
       if (this.stopped) throw new Error('stopped');
-      const step = await walkChain(timer.log, logger, { slot: transfer.slot, coarse: true }, transfer.cursor, YIELD_RECORDS);
+      const { mode } = transfer.cursor;
+      const step = await readSlot(timer.log, logger, { slot: transfer.slot, coarse: true }, entry, transfer.cursor, YIELD_RECORDS);
       for (const record of step.records) {
         // Linking and moving the cursor happen in one go: a checkpoint never sees one without the other.
         const placement = timer.place(record.dueMs, record.storeMs);
@@ -118,9 +128,9 @@ export class CoarseTransfer {
         } else {
           await this.refresh(record);
         }
-        transfer.cursor = record.prevPos;
+        transfer.cursor = cursorAfter(mode, record, entry);
       }
-      transfer.cursor = step.next;
+      transfer.cursor = step.cursor;
       if (timer.log.pendingBytes >= PENDING_BYTES_MAX) await timer.log.writePending();
       await yieldToEventLoop();
     }

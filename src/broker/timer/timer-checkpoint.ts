@@ -15,7 +15,8 @@
  * | 64  | 8     | ours: coarseReadTimeMs: every coarse slot before this time is transferred      |
  * | 72  | 16    | ours: geometry: fineSlotMs, fineSlots, coarseSlotMs, coarseSlots (int32 each)   |
  * | 88  | 8     | ours: transferCursor: where the transfer of the coarse slot at coarseReadTimeMs |
- * |     |       | goes on (-1: it is placed whole), or -2: it starts from the beginning          |
+ * |     |       | goes on: a chain position (>= 0), a scan position p as -(p + 3), -1 when it is  |
+ * |     |       | placed whole, -2 when it starts from the beginning (timer-read.ts)             |
  * | 96  | 4     | ours: CRC32 of bytes 0..95                                                     |
  *
  * timer/wheel: a snapshot of both wheels and of the log's segment table, exactly as they were

@@ -25,7 +25,7 @@ import type { DeliveryWindow } from './delivery-window.js';
 import { TimerMagic, TimerProperty } from './timer-const.js';
 import { isDelete, type TimerLogRecord } from './timer-log-record.js';
 import type { TimerMetrics } from './timer-metrics.js';
-import { readMessage, readMessages, walkChain } from './timer-read.js';
+import { firstCursor, readMessage, readMessages, readSlot, type SlotCursor, type SlotStep } from './timer-read.js';
 import { recallKeyOf } from './timer-route.js';
 import type { TimerStore } from './timer-store.js';
 import type { SlotEntry } from './timer-wheel.js';
@@ -42,7 +42,8 @@ const TIMEOUT_MS_MAX = 2 ** 31 - 1;
 interface SlotLoad {
   readonly slot: number;
   readonly entry: SlotEntry;
-  cursor: number;
+  /** Undefined once every record is handed over. */
+  cursor: SlotCursor | undefined;
   deletes: Set<string> | undefined;
   remaining: number;
   loaded: boolean;
@@ -107,7 +108,7 @@ export class TimerDequeue {
       passed++;
       const entry = timer.fine.entry(slot);
       if (entry === undefined) this.slotDone(slot);
-      else this.startLoad({ slot, entry, cursor: entry.lastPos, deletes: undefined, remaining: 0, loaded: false });
+      else this.startLoad({ slot, entry, cursor: firstCursor(entry), deletes: undefined, remaining: 0, loaded: false });
     }
     this.transfer.maybeStart();
     if (passed === SLOTS_PER_TICK_MAX) {
@@ -148,12 +149,12 @@ export class TimerDequeue {
     if (load.deletes === undefined) {
       load.deletes = (load.entry.magic & TimerMagic.DELETE) !== 0 ? await this.collectDeletes(load) : new Set();
     }
-    while (load.cursor !== -1 && !this.stopped) {
-      const step = await walkChain(timer.log, logger, where, load.cursor, CHUNK_RECORDS);
+    while (load.cursor !== undefined && !this.stopped) {
+      const step = await readSlot(timer.log, logger, where, load.entry, load.cursor, CHUNK_RECORDS);
       const records = step.records.filter((record) => !isDelete(record.magic)).sort((a, b) => a.dueMs - b.dueMs);
       const messages = await readMessages(store, records);
       for (const [index, record] of records.entries()) await this.handOver(load, record, messages[index]);
-      load.cursor = step.next;
+      load.cursor = step.cursor;
     }
   }
 
@@ -161,15 +162,15 @@ export class TimerDequeue {
   private async collectDeletes(load: SlotLoad): Promise<Set<string>> {
     const { timer, store, logger } = this.options;
     const keys = new Set<string>();
-    for (let cursor = load.cursor; cursor !== -1; ) {
-      const step = await walkChain(timer.log, logger, { slot: load.slot, coarse: false }, cursor, CHUNK_RECORDS);
+    for (let cursor: SlotCursor | undefined = firstCursor(load.entry); cursor !== undefined; ) {
+      const step: SlotStep = await readSlot(timer.log, logger, { slot: load.slot, coarse: false }, load.entry, cursor, CHUNK_RECORDS);
       for (const record of step.records) {
         if (!isDelete(record.magic)) continue;
         const marker = await readMessage(store, record);
         const key = marker === undefined ? undefined : findProperty(marker.properties, TimerProperty.DEL_UNIQKEY);
         if (key !== undefined) keys.add(key);
       }
-      cursor = step.next;
+      cursor = step.cursor;
     }
     return keys;
   }

@@ -8,6 +8,8 @@ import { nodeFileSystem } from '../../store/index.js';
 import { TimerMagic } from './timer-const.js';
 import { encodeTimerRecord, TIMER_RECORD_BYTES, type TimerLogRecord } from './timer-log-record.js';
 import { segmentName, TimerLog } from './timer-log.js';
+import { cursorAfter, decodeCursor, encodeCursor, firstCursor, readSlot, type SlotCursor } from './timer-read.js';
+import { TimerWheel } from './timer-wheel.js';
 
 const SEGMENT_RECORDS = 4;
 const SEGMENT_BYTES = SEGMENT_RECORDS * TIMER_RECORD_BYTES + 10; // rounded down to whole records
@@ -80,6 +82,49 @@ test('timer-log - recovery scans from a position and cuts a torn tail, a flipped
     assert.deepEqual(await readdir(dir), [segmentName(0)]);
     assert.equal(reopened.endPosition, 2 * TIMER_RECORD_BYTES);
     await reopened.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('timer-read - a slot read by walking its chain or by scanning its range gives the same records, resumably', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'timer-log-'));
+  try {
+    const log = await TimerLog.open({ fs: nodeFileSystem, dir, segmentBytes: 64 * TIMER_RECORD_BYTES, logger: captureLogger().logger });
+    const wheel = new TimerWheel(16, 100);
+    // Slot 7 interleaved with slot 8 and with coarse records claiming slot 7; half of it written, half pending.
+    for (let index = 0; index < 200; index++) {
+      const slot = index % 3 === 0 ? 7 : 8;
+      const coarse = index % 5 === 0;
+      const position = log.endPosition;
+      const prevPos = coarse ? -1 : wheel.link(slot, position, false);
+      const bytes = Buffer.alloc(TIMER_RECORD_BYTES);
+      encodeTimerRecord({ magic: TimerMagic.DEFAULT | (coarse ? TimerMagic.ROLL : 0), prevPos, slot, dueMs: index, storeMs: 0, commitLogOffset: index, messageSize: 1 }, bytes, 0);
+      log.append(bytes, slot, coarse);
+      if (index === 100) await log.sync();
+    }
+    const entry = wheel.entry(7);
+    assert.ok(entry);
+    const where = { slot: 7, coarse: false };
+    const expected = Array.from({ length: 200 }, (_, index) => index).filter((index) => index % 3 === 0 && index % 5 !== 0);
+    assert.equal(firstCursor(entry).mode, 'scan', 'a third of the range is the slot: dense');
+    for (const first of [firstCursor(entry), { mode: 'walk' as const, position: entry.lastPos }]) {
+      const seen: number[] = [];
+      for (let cursor: SlotCursor | undefined = first; cursor !== undefined; ) {
+        const step = await readSlot(log, captureLogger().logger, where, entry, cursor, 7);
+        assert.ok(step.records.length <= 7);
+        for (const record of step.records) {
+          seen.push(record.dueMs);
+          assert.equal(cursorAfter(first.mode, record, entry)?.position ?? -1, first.mode === 'walk' ? record.prevPos : record.position + TIMER_RECORD_BYTES > entry.lastPos ? -1 : record.position + TIMER_RECORD_BYTES);
+        }
+        cursor = step.cursor;
+      }
+      assert.deepEqual(seen.sort((a, b) => a - b), expected, first.mode);
+    }
+    assert.deepEqual(decodeCursor(encodeCursor({ mode: 'scan', position: 560 }, -1)), { mode: 'scan', position: 560 });
+    assert.deepEqual(decodeCursor(encodeCursor({ mode: 'walk', position: 0 }, -1)), { mode: 'walk', position: 0 });
+    assert.equal(encodeCursor(undefined, -1), -1);
+    await log.close();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -6,8 +6,9 @@
  *
  * Appends are copied into pending chunks and written by writePending(), one write at a time;
  * sync() also fdatasyncs what was written. Reads come from the pending chunks, else from a
- * bounded LRU cache of blocks read from the files. Memory: at most PENDING_BYTES_MAX pending
- * (appenders wait on writePending() past it) and CACHE_BLOCKS_MAX blocks.
+ * bounded LRU cache of 4 KB blocks read from the files (readRecord), or straight from the files
+ * (readRange, for scans). Memory: at most PENDING_BYTES_MAX pending (appenders wait on
+ * writePending() past it) and CACHE_BLOCKS_MAX blocks (16 MB).
  *
  * Each segment remembers the largest fine and coarse slot its records are linked in (its reach):
  * a segment whose slots are all delivered or transferred holds no live record and is removed.
@@ -24,8 +25,9 @@ import { decodeTimerRecord, TIMER_RECORD_BYTES, type TimerLogRecord } from './ti
 const CHUNK_BYTES = 1170 * TIMER_RECORD_BYTES; // 65,520 bytes
 /** Pending bytes past which appenders must wait for a write. */
 export const PENDING_BYTES_MAX = 64 * CHUNK_BYTES;
-const BLOCK_BYTES = CHUNK_BYTES;
-const CACHE_BLOCKS_MAX = 256;
+/** Cached read unit: a record's neighbours come along (random chain walks need small blocks). */
+const BLOCK_BYTES = 73 * TIMER_RECORD_BYTES; // 4,088 bytes
+const CACHE_BLOCKS_MAX = 4096;
 /** Bytes read at once when recovery scans the log. */
 const SCAN_BYTES = 16 * CHUNK_BYTES;
 const NAME_PATTERN = /^\d{20}$/;
@@ -53,6 +55,17 @@ export interface TimerLogOptions {
   /** Segment size wanted (mappedFileSizeTimerLog); rounded down to whole records. */
   readonly segmentBytes: number;
   readonly logger: Logger;
+}
+
+/** Reads until `length` bytes are in or the file ends; returns how many. */
+async function readWhole(file: StoreFile, target: Buffer, offset: number, length: number, position: number): Promise<number> {
+  let done = 0;
+  while (done < length) {
+    const got = await file.readAt(target, offset + done, length - done, position + done);
+    if (got === 0) break;
+    done += got;
+  }
+  return done;
 }
 
 export function segmentName(start: number): string {
@@ -213,16 +226,37 @@ export class TimerLog {
     const length = Math.min(BLOCK_BYTES, segmentStart + this.segmentBytes - blockStart, this.written - blockStart);
     if (length <= 0) return undefined;
     const bytes = Buffer.allocUnsafe(length);
-    let valid = 0;
-    while (valid < length) {
-      const got = await segment.file.readAt(bytes, valid, length - valid, blockStart - segmentStart + valid);
-      if (got === 0) break;
-      valid += got;
-    }
+    const valid = await readWhole(segment.file, bytes, 0, length, blockStart - segmentStart);
     const block = { bytes, valid: valid - (valid % TIMER_RECORD_BYTES) };
     this.cache.set(blockStart, block);
     if (this.cache.size > CACHE_BLOCKS_MAX) this.cache.delete(this.cache.keys().next().value as number);
     return block;
+  }
+
+  /**
+   * `length` bytes from `position` (a record boundary), from the pending chunks or the files; the
+   * parts of removed segments read as zeros (no record).
+   */
+  async readRange(position: number, length: number): Promise<Buffer> {
+    const target = Buffer.alloc(Math.max(0, Math.min(length, this.end - position)));
+    let done = 0;
+    while (done < target.length) {
+      const at = position + done;
+      let part: number;
+      if (at >= this.written) {
+        const chunk = this.chunks.find((candidate) => at >= candidate.start && at < candidate.start + candidate.used);
+        if (chunk === undefined) break;
+        part = Math.min(target.length - done, chunk.start + chunk.used - at);
+        chunk.bytes.copy(target, done, at - chunk.start, at - chunk.start + part);
+      } else {
+        const segmentStart = at - (at % this.segmentBytes);
+        part = Math.min(target.length - done, segmentStart + this.segmentBytes - at, this.written - at);
+        const segment = this.segmentAt(segmentStart);
+        if (segment !== undefined) await readWhole(segment.file, target, done, part, at - segmentStart);
+      }
+      done += part;
+    }
+    return target;
   }
 
   /** Writes every pending byte to the files (one writer at a time; appends may go on meanwhile). */
