@@ -36,6 +36,7 @@ import { TimerMessageService } from './timer/timer-message-service.js';
 import { routeTimer } from './timer/timer-route.js';
 import { TopicConfigManager } from './topic/topic-config-manager.js';
 import { Sql92FilterCache } from './filter/sql92-filter.js';
+import { BrokerStats } from './stats/broker-stats.js';
 import { TransactionalMessageService, type TransactionalMessageServiceOptions } from './transaction/transactional-message-service.js';
 
 /** How often silent clients are looked for (ClientHousekeepingService). */
@@ -120,6 +121,7 @@ export class Broker {
     ctx.transactions.start();
     this.dispatcher = new Dispatcher(brokerHandlers, ctx, this.logger);
     ctx.offsets.start();
+    ctx.stats.start();
     this.housekeeping = setInterval(() => this.housekeep(), CLIENT_SCAN_INTERVAL_MS);
     this.housekeeping.unref();
     await this.registrar?.start();
@@ -180,6 +182,12 @@ export class Broker {
       locks: new RebalanceLockManager(this.clock, config.rebalanceLockMaxLiveTime, this.logger),
       transactions,
       sqlFilters: new Sql92FilterCache(),
+      stats: new BrokerStats({
+        clusterName: config.brokerClusterName,
+        clock: this.clock,
+        maxStatsIdleTimeInMinutes: config.maxStatsIdleTimeInMinutes,
+        isSystemTopic: (topic) => topics.isSystemTopic(topic),
+      }),
       requestRegister,
       uniqueIds,
       clock: this.clock,
@@ -208,6 +216,7 @@ export class Broker {
    */
   async shutdown(): Promise<void> {
     if (this.housekeeping) clearInterval(this.housekeeping);
+    this.context?.stats.stop();
     await this.registrar?.shutdown();
     this.context?.pullHold.shutdown();
     await this.server.close();

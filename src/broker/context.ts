@@ -19,6 +19,7 @@ import type { TimerMessageService } from './timer/timer-message-service.js';
 import type { RebalanceLockManager } from './lock/rebalance-lock-manager.js';
 import type { Sql92FilterCache } from './filter/sql92-filter.js';
 import type { TransactionalMessageService } from './transaction/transactional-message-service.js';
+import type { BrokerStats } from './stats/broker-stats.js';
 
 export interface BrokerContext {
   readonly config: BrokerConfig;
@@ -40,6 +41,11 @@ export interface BrokerContext {
   readonly locks: RebalanceLockManager;
   /** Half messages, END_TRANSACTION and the transaction checks. */
   readonly transactions: TransactionalMessageService;
+  /**
+   * Traffic statistics (BrokerStatsManager): the send and pull paths count into it; admin
+   * handlers read rates from it, e.g. stats.tpsGroupGetNums(group, topic) for consumeTps.
+   */
+  readonly stats: BrokerStats;
   /** Compiled SQL92 subscriptions, by group and topic. */
   readonly sqlFilters: Sql92FilterCache;
   /** Asks for a registration with every name server soon (topics changed). */

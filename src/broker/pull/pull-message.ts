@@ -111,6 +111,7 @@ function toResponse(result: GetMessageResult, header: PullMessageRequestHeader, 
 
 async function readPull(ctx: BrokerContext, header: PullMessageRequestHeader, consumer: string, filter: MessageFilter): Promise<HandlerResult> {
   const { group, topic } = checkGroupAndTopic(ctx, header, consumer);
+  const getStartedMs = performance.now();
   const result = await ctx.store.getMessage({
     topic: header.topic,
     queueId: header.queueId,
@@ -119,6 +120,7 @@ async function readPull(ctx: BrokerContext, header: PullMessageRequestHeader, co
     ...(header.maxMsgBytes !== undefined ? { maxBytes: header.maxMsgBytes } : {}),
     filter,
   });
+  ctx.stats.onGet(header.consumerGroup, header.topic, result, performance.now() - getStartedMs);
   return toResponse(result, header, group, topic);
 }
 

@@ -148,7 +148,9 @@ export async function sendMessage(
   });
   // A half message waits in RMQ_SYS_TRANS_HALF_TOPIC for END_TRANSACTION (transaction/).
   const put = half ? ctx.transactions.prepare(request, uniqKey) : routeDelayed(ctx.delayLevels, routeTimer(ctx.config, request, ctx.clock.now()), ctx.clock.now());
+  const putStartedMs = performance.now();
   const result = await ctx.store.putMessage(put);
+  ctx.stats.onPut(destination.topic, result, performance.now() - putStartedMs);
   return answer(ctx, result, destination.queueId, (first) => ({ msgId: first.msgId, transactionId: uniqKey, recallHandle: recallHandleOf(put, ctx.config.brokerName) }));
 }
 
@@ -176,7 +178,9 @@ export async function sendBatchMessage(
   const requests = entries.map(
     (entry) => storable(ctx, header, born, { topic: header.topic, queueId, flag: entry.flag, body: entry.body, properties: entry.properties, sysFlag }, true).request,
   );
+  const putStartedMs = performance.now();
   const result = await ctx.store.putMessages(requests);
+  ctx.stats.onPut(header.topic, result, performance.now() - putStartedMs);
   const batchUniqId = findProperty(header.properties ?? '', MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
   return answer(ctx, result, queueId, (_first, all) => ({ msgId: all.map((message) => message.msgId).join(','), batchUniqId }));
 }
