@@ -22,19 +22,24 @@ export interface QueueOffsetEntry {
 
 const DEPTH_MAX = 32;
 
+/** A MessageQueue as fastjson writes it, as a key or a value: fields in its (alphabetical) order. */
+export function encodeQueueKey(queue: QueueKey): string {
+  return `{"brokerName":${JSON.stringify(queue.brokerName)},"queueId":${queue.queueId},"topic":${JSON.stringify(queue.topic)}}`;
+}
+
 /** `{"<field>":{{mq}:offset,...}}`, keys in fastjson's order (brokerName, queueId, topic). */
 export function encodeMessageQueueMap(field: string, entries: readonly QueueOffsetEntry[]): Buffer {
-  const pairs = entries.map(({ queue, offset }) => {
-    const key = `{"brokerName":${JSON.stringify(queue.brokerName)},"queueId":${queue.queueId},"topic":${JSON.stringify(queue.topic)}}`;
-    return `${key}:${offset}`;
-  });
+  const pairs = entries.map(({ queue, offset }) => `${encodeQueueKey(queue)}:${offset}`);
   return Buffer.from(`{${JSON.stringify(field)}:{${pairs.join(',')}}}`);
 }
 
-type Value = null | boolean | number | string | Value[] | ObjectValue;
-interface ObjectValue {
-  readonly entries: [Value, Value][];
+/** A value as fastjson writes it: objects keep their entries, whose keys may be any value. */
+export type FastJsonTreeValue = null | boolean | number | string | FastJsonTreeValue[] | FastJsonTreeObject;
+export interface FastJsonTreeObject {
+  readonly entries: [FastJsonTreeValue, FastJsonTreeValue][];
 }
+type Value = FastJsonTreeValue;
+type ObjectValue = FastJsonTreeObject;
 
 class Reader {
   private pos = 0;
@@ -116,15 +121,32 @@ class Reader {
   }
 }
 
-function isObject(value: Value): value is ObjectValue {
+export function isFastJsonTreeObject(value: Value | undefined): value is ObjectValue {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+const isObject = isFastJsonTreeObject;
 
-function field(object: ObjectValue, name: string): Value | undefined {
+/** The value of a string-keyed entry of a parsed object, or undefined. */
+export function fastJsonTreeField(object: ObjectValue, name: string): Value | undefined {
   return object.entries.find(([key]) => key === name)?.[1];
 }
+const field = fastJsonTreeField;
 
-function toQueue(key: Value, where: string): QueueKey {
+/**
+ * Parses fastjson text (object keys that are objects or bare integers allowed) into a tree that
+ * keeps each object's entries in order. Throws BodyError.
+ */
+export function parseFastJsonTree(body: Buffer | string | undefined, what: string): FastJsonTreeValue {
+  const text = typeof body === 'string' ? body : (body?.toString('utf8') ?? '');
+  if (text.trim().length === 0) throw new BodyError(`${what}: the body is empty`);
+  const reader = new Reader(text);
+  const root = reader.value(0);
+  if (!reader.atEnd()) reader.fail('text after the value');
+  return root;
+}
+
+/** A MessageQueue written as an object key ({"brokerName":..,"queueId":..,"topic":..}). Throws BodyError. */
+export function decodeQueueKey(key: Value, where: string): QueueKey {
   if (!isObject(key)) throw new BodyError(`${where}: a key is not a message queue`);
   const topic = field(key, 'topic');
   const brokerName = field(key, 'brokerName');
@@ -137,11 +159,7 @@ function toQueue(key: Value, where: string): QueueKey {
 
 /** Reads `{"<field>":{{mq}:offset,...}}`; a missing field is an empty map. Throws BodyError. */
 export function decodeMessageQueueMap(body: Buffer | string | undefined, fieldName: string): QueueOffsetEntry[] {
-  const text = typeof body === 'string' ? body : (body?.toString('utf8') ?? '');
-  if (text.trim().length === 0) throw new BodyError(`${fieldName}: the body is empty`);
-  const reader = new Reader(text);
-  const root = reader.value(0);
-  if (!reader.atEnd()) reader.fail('text after the value');
+  const root = parseFastJsonTree(body, fieldName);
   if (!isObject(root)) throw new BodyError(`${fieldName}: the body is not an object`);
   const table = field(root, fieldName);
   if (table === undefined || table === null) return [];
@@ -149,6 +167,6 @@ export function decodeMessageQueueMap(body: Buffer | string | undefined, fieldNa
   return table.entries.map(([key, value]) => {
     const offset = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
     if (!Number.isSafeInteger(offset)) throw new BodyError(`${fieldName}: an offset is not an integer`);
-    return { queue: toQueue(key, fieldName), offset };
+    return { queue: decodeQueueKey(key, fieldName), offset };
   });
 }
