@@ -5,13 +5,16 @@
  * - skips it when its transaction is over (an op names it or its origin);
  * - discards it when it was checked transactionCheckMax times already, or is older than the store
  *   keeps files (fileReservedTime): it moves to TRANS_CHECK_MAX_TIME_TOPIC and the op records it;
- * - stops at a half stored after the round began (a copy this round made) and, unless it carries
- *   CHECK_IMMUNITY_TIME_IN_SECONDS, at a half younger than transactionTimeOut (later ones are younger);
+ * - stops, unless the half carries CHECK_IMMUNITY_TIME_IN_SECONDS, at a half younger than
+ *   transactionTimeOut (later ones are younger);
  * - puts a half still within its immunity time back at the end of the queue, unchecked;
  * - else puts a copy with TRANSACTION_CHECK_TIMES + 1 at the end of the queue and sends
  *   CHECK_TRANSACTION_STATE about the copy to a live producer of its group (PGROUP), oneway.
- * The progress then moves past what was handled. Java counts immunity put-backs as checks, which
- * can discard a message before its first check; here they do not count.
+ * A round reads up to the end of the half queue as it was when the round began, so it never meets
+ * the copies it makes (Java stops at a half stored after the round began, which also stops at
+ * one stored in the same millisecond). The progress then moves past what was handled. Java counts
+ * immunity put-backs as checks, which can discard a message before its first check; here they do
+ * not count.
  * Bounds: CHECKS_PER_ROUND_MAX checks and ROUND_TIME_MAX_MS (Java's MAX_PROCESS_TIME_LIMIT) per
  * round; a failed put stops the round, which starts again at that half next time.
  * Must not: run two rounds at once, or outlive shutdown().
@@ -131,7 +134,8 @@ export class TransactionCheckService {
       }
       for (const record of decodeAll(read.records)) {
         if (record.queueOffset < offset) continue;
-        if ((await this.step(record, started, result)) === 'stop') break scan;
+        if (record.queueOffset >= halfMax) break scan;
+        if ((await this.step(record, result)) === 'stop') break scan;
         offset = record.queueOffset + 1;
         if (result.checked >= CHECKS_PER_ROUND_MAX) break scan;
       }
@@ -143,7 +147,7 @@ export class TransactionCheckService {
     return result;
   }
 
-  private async step(record: MessageRecord, started: number, result: RoundResult): Promise<Step> {
+  private async step(record: MessageRecord, result: RoundResult): Promise<Step> {
     const { state, settings, clock } = this.deps;
     if (state.isFinished(record)) {
       result.skipped++;
@@ -156,7 +160,7 @@ export class TransactionCheckService {
       result.discarded++;
       return 'next';
     }
-    if (record.storeTimestamp >= started || !state.hasRoomForCopy()) return 'stop';
+    if (!state.hasRoomForCopy()) return 'stop';
     const age = now - record.bornTimestamp;
     const immunityMs = immunityTimeMs(record, settings.transactionTimeOut);
     if (immunityMs !== undefined && age <= immunityMs) {
