@@ -18,7 +18,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { encodeSocketAddress, tagsCode } from '../src/message/index.js';
 import { testLogger } from '../src/log/index.js';
@@ -98,6 +98,7 @@ function machine(): string[] {
     `- disk (df -hT ${BASE_DIR}): \`${df.replace(/\s+/g, ' ')}\``,
     `- kernel: ${release()}`,
     `- Node: ${process.version}`,
+    `- load average at the start (1, 5, 15 min): ${loadavg().map((value) => value.toFixed(2)).join(', ')}`,
   ];
 }
 
@@ -324,6 +325,7 @@ async function readTable(): Promise<string[]> {
 async function main(): Promise<void> {
   console.error(`bench:store in ${BASE_DIR}${quick ? ' (quick)' : ''}`);
   const sections = [['## Machine', ...machine()], await machineLimits(), await appendTable(), await recoveryTable(), await readTable()];
+  sections.push([`Load average at the end: ${loadavg().map((value) => value.toFixed(2)).join(', ')}`]);
   console.log(sections.map((lines) => lines.join('\n')).join('\n\n'));
 }
 

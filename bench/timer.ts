@@ -9,15 +9,18 @@
  * 2. Hold: once all are in the timer, memory (after a GC) against the same reading before the first
  *    put; also after the first tenth, to show it does not grow with what waits.
  * 3. Deliver: every delivered record is read back from its real topic; lateness = its store time
- *    minus its exact due time (TIMER_OUT_MS). p50, p99, p99.9, max, and how many were early.
+ *    minus its exact due time (TIMER_OUT_MS). p50, p99, p99.9, max, and how many were early; the
+ *    event loop's delay over the same time (what other load on the machine costs shows there).
  *
  *   npm run bench:timer -- [--messages 1000000] [--rate 10000] [--lead 120] [--fine-slots 36000]
- *                          [--precision 100] [--dir /path/on/the/disk/to/test]
- * --fine-slots 600 (a 60 s fine wheel) sends every message through the coarse wheel first.
+ *                          [--precision 100] [--in-order] [--dir /path/on/the/disk/to/test]
+ * --fine-slots 600 (a 60 s fine wheel) sends every message through the coarse wheel first;
+ * --in-order schedules in due order (a fixed delay) instead of scrambled.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { TimerMessageService } from '../src/broker/timer/timer-message-service.js';
@@ -43,7 +46,7 @@ const dirAt = process.argv.indexOf('--dir');
 const BASE_DIR = dirAt > 0 ? (process.argv[dirAt + 1] ?? tmpdir()) : tmpdir();
 const PUTS_IN_FLIGHT = 256;
 /** Coprime with any MESSAGES that is not a multiple of it: scrambles the due order of the puts. */
-const SCRAMBLE = 1_000_003;
+const SCRAMBLE = process.argv.includes('--in-order') ? 1 : 1_000_003;
 const TOPIC = 'BenchTimer';
 const BODY = Buffer.alloc(128, 0x61);
 const BORN_HOST = encodeSocketAddress('10.0.0.7', 50123);
@@ -156,7 +159,8 @@ async function main(): Promise<void> {
     const before = memory();
     let afterTenth: Memory | undefined;
     const startMs = Date.now();
-    console.log(`node ${process.version}, ${cpus()[0]?.model ?? '?'} × ${cpus().length}; ${MESSAGES} messages, ${RATE}/s due from +${LEAD_S} s; fine wheel ${FINE_SLOTS} × ${PRECISION_MS} ms; store in ${dir}`);
+    const order = SCRAMBLE === 1 ? 'in due order' : 'scrambled';
+    console.log(`node ${process.version}, ${cpus()[0]?.model ?? '?'} × ${cpus().length}; ${MESSAGES} messages (${order}), ${RATE}/s due from +${LEAD_S} s; fine wheel ${FINE_SLOTS} × ${PRECISION_MS} ms; store in ${dir}`);
     const tookMs = await schedule(store, startMs, () => (afterTenth = memory()));
     while (timer.progress().queueOffset < MESSAGES) await new Promise((resolve) => setTimeout(resolve, 50));
     const enqueuedMs = Date.now() - startMs;
@@ -166,7 +170,10 @@ async function main(): Promise<void> {
     console.log('memory after 1/10 scheduled:', afterTenth);
     console.log('memory holding all         :', holding);
     if (enqueuedMs > LEAD_S * 1000) console.log('WARNING: scheduling took longer than the lead; the first messages were already due');
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const { early, lastStoreMs } = await collect(store, lateness);
+    loopDelay.disable();
     const sorted = lateness.slice().sort();
     const firstDueMs = startMs + LEAD_S * 1000;
     console.log(
@@ -180,6 +187,8 @@ async function main(): Promise<void> {
       parts.push(`${percentile(part, 0.5)}/${percentile(part, 0.99)}`);
     }
     console.log(`p50/p99 by tenth of the run: ${parts.join(' ')}`);
+    const ms = (nanoseconds: number): string => (nanoseconds / 1e6).toFixed(0);
+    console.log(`event loop delay ms while delivering: p50 ${ms(loopDelay.percentile(50))} p99 ${ms(loopDelay.percentile(99))} max ${ms(loopDelay.max)}`);
     console.log('memory after delivery      :', memory());
   } finally {
     await timer.shutdown();
