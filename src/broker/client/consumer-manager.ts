@@ -106,6 +106,30 @@ export class ConsumerManager {
   groupNames(): readonly string[] {
     return [...this.groups.keys()];
   }
+
+  /** The channel of a group's client by client id (ConsumerManager.findChannel). */
+  findChannel(group: string, clientId: string): ClientChannel | undefined {
+    for (const channel of this.groups.get(group)?.channels.values() ?? []) if (channel.clientId === clientId) return channel;
+    return undefined;
+  }
+
+  /** The group's subscription of a topic, as its clients last sent it. */
+  findSubscription(group: string, topic: string): SubscriptionData | undefined {
+    return this.groups.get(group)?.subscriptions.get(topic);
+  }
+
+  /** How many topics the online group subscribes to (0 when it is offline). */
+  subscriptionCount(group: string): number {
+    return this.groups.get(group)?.subscriptions.size ?? 0;
+  }
+
+  /**
+   * Whether a group's offsets of `topic` count for it: a topic it subscribes to, or any topic while
+   * it is offline or subscribes to nothing (Java's rule for consume stats and offset cloning).
+   */
+  countsTopic(group: string, topic: string): boolean {
+    return this.subscriptionCount(group) === 0 || this.findSubscription(group, topic) !== undefined;
+  }
 }
 
 /** Java's ConsumerGroupInfo.updateSubscription: newer subVersions replace, missing topics go. */

@@ -104,6 +104,24 @@ export class ConsumerOffsetManager {
     }
   }
 
+  /**
+   * Copies srcGroup's offsets of `topic` to destGroup, replacing destGroup's (cloneOffset); false
+   * when srcGroup has none there.
+   */
+  cloneOffset(srcGroup: string, destGroup: string, topic: string): boolean {
+    const offsets = this.table.get(topic + TOPIC_GROUP_SEPARATOR + srcGroup);
+    if (offsets === undefined) return false;
+    this.table.set(topic + TOPIC_GROUP_SEPARATOR + destGroup, new Map(offsets));
+    this.dirty = true;
+    return true;
+  }
+
+  /** Every group with offsets on `topic` (whichGroupByTopic). */
+  groupsOfTopic(topic: string): string[] {
+    const prefix = topic + TOPIC_GROUP_SEPARATOR;
+    return [...this.table.keys()].filter((key) => key.startsWith(prefix) && !key.slice(prefix.length).includes(TOPIC_GROUP_SEPARATOR)).map((key) => key.slice(prefix.length));
+  }
+
   /** Topics a group has offsets on. */
   topicsOfGroup(group: string): string[] {
     const suffix = TOPIC_GROUP_SEPARATOR + group;
