@@ -5,8 +5,20 @@
 import type { AdminCommand } from '../command.js';
 import { topicListCommand } from './topic-list.js';
 import { topicRouteCommand } from './topic-route.js';
+import { updateTopicCommand } from './update-topic.js';
+import { deleteTopicCommand } from './delete-topic.js';
+import { updateTopicPermCommand } from './update-topic-perm.js';
+import { topicStatusCommand } from './topic-status.js';
+import { topicClusterListCommand } from './topic-cluster-list.js';
+import { updateOrderConfCommand } from './update-order-conf.js';
 
 export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   topicListCommand,
   topicRouteCommand,
+  updateTopicCommand,
+  deleteTopicCommand,
+  updateTopicPermCommand,
+  topicStatusCommand,
+  topicClusterListCommand,
+  updateOrderConfCommand,
 ];

@@ -34,6 +34,7 @@ import { getTimerCheckPointHandler } from './get-timer-check-point.js';
 import { getTimerMetricsHandler } from './get-timer-metrics.js';
 import { endTransactionHandler } from './end-transaction.js';
 import { checkClientConfigHandler } from './check-client-config.js';
+import { getTopicStatsInfoHandler } from './get-topic-stats-info.js';
 
 export const brokerHandlers: readonly Handler<BrokerContext>[] = [
   sendMessageHandler,
@@ -66,4 +67,5 @@ export const brokerHandlers: readonly Handler<BrokerContext>[] = [
   getTimerMetricsHandler,
   endTransactionHandler,
   checkClientConfigHandler,
+  getTopicStatsInfoHandler,
 ];

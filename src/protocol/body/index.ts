@@ -19,3 +19,6 @@ export * from './consumer-running-info.js';
 export * from './consumer-status.js';
 export * from './query-consume-queue.js';
 export * from './subscription-group-wrapper.js';
+export * from './topic-stats-table.js';
+export * from './create-topic-list.js';
+export * from './properties-text.js';

@@ -27,3 +27,4 @@ export * from './consumer-running-info.js';
 export * from './clone-group-offset.js';
 export * from './query-consume-queue.js';
 export * from './query-topics-by-consumer.js';
+export * from './get-topic-stats-info.js';
