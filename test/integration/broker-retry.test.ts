@@ -114,6 +114,28 @@ describe('broker retry and dead letters', { timeout: 120_000 }, () => {
     assert.equal(route.queueDatas[0]?.writeQueueNums, 1, 'the group\'s retryQueueNums');
   });
 
+  test('broker-retry - a timer message sent back waits for its retry level, without its TIMER_* request properties, as Java\'s put hook drops them', async () => {
+    const group = 'GID_retry_timer';
+    await createTopic(admin, broker.address, namesrv.address, 'RetryTimer', 1);
+    sendResult(await sendMessage(admin, broker.address, { topic: 'RetryTimer', body: 'timed', properties: { TAGS: 'TagT', TIMER_DELAY_MS: '300' } }));
+    const [original] = await pullUntil('RetryTimer', 1);
+    assert.ok(original);
+    assert.ok(recordProperties(original).has('TIMER_OUT_MS'), 'it came through the timer');
+    const sentBackAt = Date.now();
+    await assertAnswer(sendMsgBack(admin, broker.address, backHeader(original, group)), ResponseCode.SUCCESS);
+    const [retried] = await pullUntil(`%RETRY%${group}`, 1);
+    assert.ok(retried);
+    assert.ok(retried.storeTimestamp >= sentBackAt + RETRY_DELAY_MS, 'not before its retry delay');
+    assert.equal(retried.reconsumeTimes, 1);
+    const properties = recordProperties(retried);
+    assert.equal(properties.get('RETRY_TOPIC'), 'RetryTimer');
+    assert.equal(properties.has('TIMER_DELAY_MS'), false, 'the retry level replaced the timer request');
+    assert.equal(properties.get('TIMER_OUT_MS'), recordProperties(original).get('TIMER_OUT_MS'), 'kept, as in Java: never scheduled again');
+    await assertAnswer(sendMsgBack(admin, broker.address, backHeader(retried, group, { delayLevel: -1 })), ResponseCode.SUCCESS);
+    const [dead] = await pullUntil(`%DLQ%${group}`, 1);
+    assert.equal(dead?.body.toString(), 'timed', 'a dead-lettered timer message is stored at once, not scheduled again');
+  });
+
   test('broker-retry - past maxReconsumeTimes it is in %DLQ%group, readable, and re-sending puts it back on its original topic', async () => {
     const group = 'GID_retry_dead';
     await createTopic(admin, broker.address, namesrv.address, 'RetryDead', 1);

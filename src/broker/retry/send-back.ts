@@ -7,7 +7,10 @@
  *   levels), by the request's level when it is > 0 — through the schedule, like any delayed put;
  * - to %DLQ%<group> once reconsumeTimes reached maxReconsumeTimes, or when delayLevel < 0.
  * The copy keeps body, flag, sysFlag and born host/time, has reconsumeTimes + 1, RETRY_TOPIC =
- * the original topic (kept if already set) and ORIGIN_MESSAGE_ID = the first message's id.
+ * the original topic (kept if already set) and ORIGIN_MESSAGE_ID = the first message's id. A
+ * retried timer message loses TIMER_DELIVER_MS / TIMER_DELAY_MS / TIMER_DELAY_SEC, as Java's put
+ * hook drops them beside a delay level; a dead-lettered one keeps them (and TIMER_OUT_MS, so it
+ * is never scheduled again).
  * Must not: change the original message.
  */
 import {
@@ -25,6 +28,7 @@ import type { BrokerContext } from '../context.js';
 import { BrokerError } from '../errors.js';
 import { routeDelayed } from '../schedule/schedule-route.js';
 import { randomQueueId } from '../send/message-check.js';
+import { TIMER_REQUEST_PROPERTIES } from '../timer/timer-const.js';
 import { deadLetterQueue, maxReconsumeTimesOf, retryGroup } from './retry-policy.js';
 
 /** TopicSysFlag.buildSysFlag(false, true): a unit-mode consumer's retry topic. */
@@ -66,6 +70,8 @@ export async function consumerSendMsgBack(ctx: BrokerContext, header: ConsumerSe
   } else {
     const delayLevel = header.delayLevel === 0 ? FIRST_RETRY_DELAY_LEVEL + record.reconsumeTimes : header.delayLevel;
     properties.set(MessageConst.DELAY_TIME_LEVEL, String(delayLevel));
+    // A delay level wins over a timer message's own due time, which Java's put hook drops.
+    for (const name of TIMER_REQUEST_PROPERTIES) properties.delete(name);
   }
   const request: PutMessageRequest = {
     topic,
