@@ -96,7 +96,12 @@ function script(request: RemotingCommand): FakeAnswer | Promise<FakeAnswer> {
       committed.set(offsetKey(request.extFields), request.extFields['commitOffset'] ?? '0');
       return {};
     case RequestCode.PULL_MESSAGE:
+    case RequestCode.LITE_PULL_MESSAGE:
       return pullAnswer(request);
+    case RequestCode.LOCK_BATCH_MQ: {
+      const { mqSet } = JSON.parse(request.body?.toString() ?? '{}') as { mqSet: unknown[] };
+      return { body: Buffer.from(JSON.stringify({ lockOKMQSet: mqSet })) };
+    }
     case RequestCode.GET_MAX_OFFSET:
       return { extFields: { offset: '1' } };
     case RequestCode.GET_MIN_OFFSET:
@@ -220,7 +225,7 @@ describe('client golden frames', { timeout: 60_000 }, () => {
     for (const request of server.requests) assertJavaFrame(request);
   });
 
-  test('golden frames - lite pull: min and max offset, search by time, pull with the subscription', async () => {
+  test('golden frames - lite pull: min and max offset, search by time, LITE_PULL_MESSAGE with the subscription', async () => {
     const consumer = new LitePullConsumer({ groupName: 'GID_golden_lite', namesrvAddr: server.address, logger });
     const queue = { topic: TOPIC, brokerName: BROKER, queueId: 0 };
     consumer.assign([queue]);
@@ -236,7 +241,8 @@ describe('client golden frames', { timeout: 60_000 }, () => {
     const search = server.of(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP)[0];
     assert.deepEqual(keys(search), ['bname', 'boundaryType', 'queueId', 'timestamp', 'topic']);
     assert.deepEqual([search?.extFields['timestamp'], search?.extFields['boundaryType']], ['1700000000000', 'LOWER']);
-    const pull = server.of(RequestCode.PULL_MESSAGE).find((request) => request.extFields['consumerGroup'] === 'GID_golden_lite');
+    assert.equal(server.of(RequestCode.PULL_MESSAGE).filter((request) => request.extFields['consumerGroup'] === 'GID_golden_lite').length, 0, 'no PULL_MESSAGE from a lite pull consumer');
+    const pull = server.of(RequestCode.LITE_PULL_MESSAGE).find((request) => request.extFields['consumerGroup'] === 'GID_golden_lite');
     assert.deepEqual(keys(pull), ['bname', 'commitOffset', 'consumerGroup', 'expressionType', 'maxMsgBytes', 'maxMsgNums', 'queueId', 'queueOffset', 'subVersion', 'subscription', 'suspendTimeoutMillis', 'sysFlag', 'topic']);
     const { maxMsgBytes, maxMsgNums, subVersion, subscription, suspendTimeoutMillis, sysFlag } = pull?.extFields ?? {};
     assert.deepEqual({ maxMsgBytes, maxMsgNums, subVersion, subscription, suspendTimeoutMillis, sysFlag }, {
@@ -245,8 +251,8 @@ describe('client golden frames', { timeout: 60_000 }, () => {
       subVersion: '0',
       subscription: '*',
       suspendTimeoutMillis: '20000',
-      sysFlag: '6',
-    });
+      sysFlag: '22',
+    }, 'PullSysFlag.buildSysFlag(false, true, true, false, true): SUSPEND | SUBSCRIPTION | LITE_PULL');
     for (const request of server.requests) assertJavaFrame(request);
   });
 

@@ -17,7 +17,11 @@ import type { MessageModel } from '../options.js';
 import type { ProcessQueue } from './process-queue.js';
 import type { ReceivedMessage } from './received-message.js';
 
-export const ConsumeResult = { SUCCESS: 'CONSUME_SUCCESS', RECONSUME_LATER: 'RECONSUME_LATER' } as const;
+/**
+ * What a listener answers: SUCCESS or RECONSUME_LATER (ConsumeConcurrentlyStatus) from a concurrent
+ * listener, SUCCESS or SUSPEND_CURRENT_QUEUE_A_MOMENT (ConsumeOrderlyStatus) from an orderly one.
+ */
+export const ConsumeResult = { SUCCESS: 'CONSUME_SUCCESS', RECONSUME_LATER: 'RECONSUME_LATER', SUSPEND_CURRENT_QUEUE_A_MOMENT: 'SUSPEND_CURRENT_QUEUE_A_MOMENT' } as const;
 export type ConsumeResult = (typeof ConsumeResult)[keyof typeof ConsumeResult];
 
 export interface ConsumeConcurrentlyContext {

@@ -6,8 +6,8 @@
  * stores what poll() returned, and autoCommit does so every autoCommitIntervalMillis on poll(), as
  * Java. Subscribe and assign are mutually exclusive.
  *
- * Pulls use PULL_MESSAGE (11) without the LITE_PULL flag: Java sends LITE_PULL_MESSAGE (361) with
- * it, which our broker does not serve yet; both codes are the same pull for a Java broker.
+ * Pulls are LITE_PULL_MESSAGE (361) with the LITE_PULL sysFlag, as DefaultLitePullConsumer sends
+ * them (pullSyncImpl: suspend, subscription, lite pull; no commit offset).
  */
 import { PullSysFlag, type ConsumerData } from '../../protocol/index.js';
 import { ClientInstance, uniqueInstanceName, type ConsumerInner } from '../core/client-instance.js';
@@ -353,7 +353,7 @@ export class LitePullConsumer implements AsyncIterable<MessageExt> {
       maxNums: this.options.pullBatchSize,
       // pullKernelImpl's overload without a size passes Integer.MAX_VALUE.
       maxBytes: 2 ** 31 - 1,
-      sysFlag: PullSysFlag.SUSPEND | PullSysFlag.SUBSCRIPTION,
+      sysFlag: PullSysFlag.SUSPEND | PullSysFlag.SUBSCRIPTION | PullSysFlag.LITE_PULL,
       commitOffset: 0,
       suspendTimeoutMillis: this.options.brokerSuspendMaxTimeMillis,
       timeoutMs: this.options.consumerTimeoutMillisWhenSuspend,

@@ -4,6 +4,10 @@
  * offset a consumer may commit: the smallest offset still being consumed, or one past the last
  * message pulled when nothing is left.
  *
+ * Orderly consumption takes batches from the front (takeMessages) into a consuming list, then
+ * either commits them (the offset after the batch) or puts them back to be consumed again; it also
+ * keeps the broker lock's state (locked, lastLockTimestamp, lock expiry after 30 s).
+ *
  * Invariant: offsets are kept in ascending order. Pulls of a queue are sequential, so messages
  * arrive in ascending order and a Map's insertion order is that order; an offset below the last
  * one (never seen in practice) re-sorts the map.
@@ -12,19 +16,28 @@ import type { ReceivedMessage } from './received-message.js';
 
 /** A queue not pulled for this long is considered stuck and is rebuilt (rocketmq.client.pull.pullMaxIdleTime), ms. */
 export const PULL_MAX_IDLE_TIME_MS = 120_000;
+/** A queue lock not renewed for this long is no longer trusted (rocketmq.client.rebalance.lockMaxLiveTime), ms. */
+export const REBALANCE_LOCK_MAX_LIVE_TIME_MS = 30_000;
+/** Interval between renewals of an orderly consumer's queue locks (rocketmq.client.rebalance.lockInterval), ms. */
+export const REBALANCE_LOCK_INTERVAL_MS = 20_000;
 
 export class ProcessQueue {
   private messages = new Map<number, ReceivedMessage>();
   private queueOffsetMax = 0;
   private bytes = 0;
+  /** Orderly consumption: the batch taken by takeMessages and not yet committed, in offset order. */
+  private consuming: ReceivedMessage[] = [];
   dropped = false;
   /** Orderly consumption: this client holds the broker's lock on the queue. */
   locked = false;
+  /** When the broker last granted (or renewed) the lock, ms. */
+  lastLockTimestamp = Date.now();
   lastPullTimestamp = Date.now();
   lastConsumeTimestamp = Date.now();
 
+  /** Messages held, including an orderly batch being consumed. */
   get msgCount(): number {
-    return this.messages.size;
+    return this.messages.size + this.consuming.length;
   }
 
   get msgSize(): number {
@@ -85,7 +98,42 @@ export class ProcessQueue {
     return now - this.lastPullTimestamp > PULL_MAX_IDLE_TIME_MS;
   }
 
+  isLockExpired(now = Date.now()): boolean {
+    return now - this.lastLockTimestamp > REBALANCE_LOCK_MAX_LIVE_TIME_MS;
+  }
+
+  /** Orderly: moves up to `count` messages from the front into the consuming batch and returns them. */
+  takeMessages(count: number): ReceivedMessage[] {
+    const taken: ReceivedMessage[] = [];
+    this.lastConsumeTimestamp = Date.now();
+    for (const [offset, message] of this.messages) {
+      if (taken.length >= count) break;
+      this.messages.delete(offset);
+      taken.push(message);
+    }
+    this.consuming.push(...taken);
+    return taken;
+  }
+
+  /** Orderly: the consuming batch is done; returns the offset after it, or -1 when there was none. */
+  commit(): number {
+    const last = this.consuming[this.consuming.length - 1];
+    if (last === undefined) return -1;
+    for (const message of this.consuming) this.bytes -= message.body.length;
+    this.consuming = [];
+    return last.queueOffset + 1;
+  }
+
+  /** Orderly: these messages of the consuming batch go back to the front, to be consumed again. */
+  makeMessageToConsumeAgain(messages: readonly ReceivedMessage[]): void {
+    const again = new Set(messages);
+    this.consuming = this.consuming.filter((message) => !again.has(message));
+    const merged = [...messages.map((message) => [message.queueOffset, message] as const), ...this.messages];
+    this.messages = new Map(merged.sort(([a], [b]) => a - b));
+  }
+
   clear(): void {
+    this.consuming = [];
     this.messages.clear();
     this.bytes = 0;
     this.queueOffsetMax = 0;

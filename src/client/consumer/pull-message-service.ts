@@ -3,7 +3,8 @@
  * and PullMessageService): one long-polling PULL_MESSAGE at a time per queue, the next as soon as
  * the answer is handled. Flow control pauses a queue for 50 ms while it holds more than
  * pullThresholdForQueue messages or pullThresholdSizeForQueue MiB, or spans more than
- * consumeConcurrentlyMaxSpan offsets. NO_NEW_MSG and NO_MATCHED_MSG move the offset on; OFFSET_ILLEGAL
+ * consumeConcurrentlyMaxSpan offsets (concurrent consumers only). A clustering orderly consumer pulls
+ * a queue only while it holds the queue's broker lock. NO_NEW_MSG and NO_MATCHED_MSG move the offset on; OFFSET_ILLEGAL
  * rebuilds the queue at the broker's offset; a failure waits pullTimeDelayMillsWhenException.
  *
  * Invariants: a dropped ProcessQueue is never pulled again; every timer is cleared by stop().
@@ -39,6 +40,8 @@ export interface PullHost {
   readonly logger: Logger;
   readonly pullApi: PullApi;
   readonly offsetStore: OffsetStore;
+  /** Orderly consumption: no span limit, and (clustering) no pull without the queue's lock. */
+  consumeOrderly(): boolean;
   subscription(topic: string): SubscriptionData | undefined;
   submitConsumeRequest(messages: ReceivedMessage[], processQueue: ProcessQueue, queue: MessageQueue): void;
   /** OFFSET_ILLEGAL: the queue restarts at `nextOffset` (committed first). */
@@ -75,7 +78,7 @@ export class PullMessageService {
     const options = this.host.options;
     if (processQueue.msgCount > options.pullThresholdForQueue) return PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL;
     if (processQueue.msgSize / MiB > options.pullThresholdSizeForQueue) return PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL;
-    if (processQueue.maxSpan() > options.consumeConcurrentlyMaxSpan) return PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL;
+    if (!this.host.consumeOrderly() && processQueue.maxSpan() > options.consumeConcurrentlyMaxSpan) return PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL;
     return 0;
   }
 
@@ -85,6 +88,9 @@ export class PullMessageService {
     processQueue.lastPullTimestamp = Date.now();
     const pause = this.flowControlDelay(processQueue);
     if (pause > 0) return this.executePullRequestLater(request, pause);
+    if (this.host.consumeOrderly() && this.host.options.messageModel === 'CLUSTERING' && !processQueue.locked) {
+      return this.executePullRequestLater(request, this.host.options.pullTimeDelayMillsWhenException);
+    }
     const subscription = this.host.subscription(queue.topic);
     if (subscription === undefined) return this.executePullRequestLater(request, this.host.options.pullTimeDelayMillsWhenException);
     const options = this.host.options;

@@ -9,8 +9,12 @@
  * awaitTerminationMillisWhenShutdown, else consumeTimeout), offsets are committed and waited for,
  * the group is unregistered so the others take the queues over at once.
  *
- * Orderly consumption (LOCK_BATCH_MQ) will plug in as another consume service and a lock step in
- * the rebalance host; this file keeps only what both share.
+ * Orderly consumption (`orderly: true` or onMessageOrderly) swaps in ConsumeMessageOrderlyService
+ * and, for clustering, broker locks: a new queue is locked (LOCK_BATCH_MQ) before it is pulled, the
+ * locks are renewed every 20 s, a queue whose lock was lost or expired is dropped (the next
+ * rebalance takes it back with a fresh lock and the committed offset), and a queue given up waits
+ * for its running batch, commits it and only then unlocks (UNLOCK_BATCH_MQ); shutdown commits,
+ * then unlocks every queue.
  */
 import { retryTopic, MessageConst } from '../../message/index.js';
 import type { ConsumerData, QueueOffsetEntry, SubscriptionData } from '../../protocol/index.js';
@@ -26,15 +30,24 @@ import { validatePushConsumerOptions, type PushConsumerOptions, type PushConsume
 import { SendPath } from '../producer/send-path.js';
 import { prepareSend } from '../producer/send-request.js';
 import { ConsumeMessageConcurrentlyService, type MessageListenerConcurrently } from './consume-concurrently.js';
-import type { ProcessQueue } from './process-queue.js';
+import { ConsumeMessageOrderlyService, type MessageListenerOrderly } from './consume-orderly.js';
+import { REBALANCE_LOCK_INTERVAL_MS, type ProcessQueue } from './process-queue.js';
 import { PullApi } from './pull-api.js';
 import { PullMessageService, type PullRequest } from './pull-message-service.js';
 import { computePullFromWhere, QueueAdmin } from './queue-admin.js';
+import { QueueLocks } from './queue-locks.js';
 import type { ReceivedMessage } from './received-message.js';
 import { RebalanceImpl, type RebalanceHost } from './rebalance-impl.js';
 import { buildSubscriptionData, SUB_ALL, type SubscriptionExpression } from './subscription.js';
 
 type State = 'CREATE_JUST' | 'RUNNING' | 'SHUTDOWN_ALREADY';
+
+/** How long giving up an orderly queue waits for its running batch before trying again later (tryLock(500)), ms. */
+const ORDERLY_REMOVE_WAIT_MS = 500;
+/** A dropped orderly queue not locked for this long is unlocked even while a batch runs (UNLOCK_DELAY_TIME_MILLS), ms. */
+const UNLOCK_DELAY_TIME_MILLS = 20_000;
+/** The orderly default of maxReconsumeTimes -1 (Integer.MAX_VALUE). */
+const ORDERLY_MAX_RECONSUME_TIMES = 2 ** 31 - 1;
 
 export class PushConsumer {
   readonly options: PushConsumerOptionsResolved;
@@ -47,9 +60,14 @@ export class PushConsumer {
   private readonly pulls: PullMessageService;
   private readonly innerProducer: SendPath;
   private readonly sweep = new TimeoutSweep();
+  private readonly locks: QueueLocks;
   private listener: MessageListenerConcurrently | undefined;
+  private orderlyListener: MessageListenerOrderly | undefined;
   private consumeService: ConsumeMessageConcurrentlyService | undefined;
+  private orderlyService: ConsumeMessageOrderlyService | undefined;
   private expiredTimer: NodeJS.Timeout | undefined;
+  private lockTimer: NodeJS.Timeout | undefined;
+  private rebalanceLaterTimer: NodeJS.Timeout | undefined;
   private state: State = 'CREATE_JUST';
 
   constructor(options: PushConsumerOptions) {
@@ -64,14 +82,16 @@ export class PushConsumer {
         : new RemoteBrokerOffsetStore(this.instance, this.group);
     this.pullApi = new PullApi(this.instance, this.group);
     this.admin = new QueueAdmin(this.instance, o.mqClientApiTimeout);
+    this.locks = new QueueLocks(this.instance, this.group);
     this.rebalance = new RebalanceImpl(this.rebalanceHost());
     this.pulls = new PullMessageService({
       options: o,
       logger: o.logger,
       pullApi: this.pullApi,
       offsetStore: this.offsetStore,
+      consumeOrderly: () => this.consumeOrderly,
       subscription: (topic) => this.rebalance.subscriptions.get(topic),
-      submitConsumeRequest: (messages, processQueue, queue) => this.consumeService?.submitConsumeRequest(messages, processQueue, queue),
+      submitConsumeRequest: (messages, processQueue, queue) => (this.orderlyService ?? this.consumeService)?.submitConsumeRequest(messages, processQueue, queue),
       fixOffset: (request) => this.fixOffset(request),
     });
     const innerSettings = {
@@ -112,23 +132,47 @@ export class PushConsumer {
     if (this.state === 'RUNNING') void this.refreshAfterSubscriptionChange();
   }
 
-  /** Registers the concurrent listener; call before start(). */
-  onMessage(listener: MessageListenerConcurrently): void {
+  /** True when this consumer consumes orderly (the `orderly` option, or onMessageOrderly). */
+  get consumeOrderly(): boolean {
+    return this.orderlyListener !== undefined;
+  }
+
+  /** Registers the listener, concurrent or, with `orderly: true`, orderly; call before start(). */
+  onMessage(listener: MessageListenerConcurrently): void;
+  onMessage(listener: MessageListenerOrderly): void;
+  onMessage(listener: MessageListenerConcurrently | MessageListenerOrderly): void {
+    if (this.options.orderly) return this.onMessageOrderly(listener as MessageListenerOrderly);
+    this.checkListener(listener);
+    this.listener = listener as MessageListenerConcurrently;
+    this.orderlyListener = undefined;
+  }
+
+  /** Registers an orderly listener (MessageListenerOrderly), whatever the `orderly` option says; call before start(). */
+  onMessageOrderly(listener: MessageListenerOrderly): void {
+    this.checkListener(listener);
+    this.orderlyListener = listener;
+    this.listener = undefined;
+  }
+
+  private checkListener(listener: unknown): void {
     if (typeof listener !== 'function') throw illegalArgument('messageListener is not a function');
     if (this.state !== 'CREATE_JUST') throw illegalArgument('register the listener before start()');
-    this.listener = listener;
   }
 
   async start(): Promise<void> {
     if (this.state !== 'CREATE_JUST') throw illegalArgument(`The PushConsumer service state not OK, maybe started once, ${this.state}`);
-    if (this.listener === undefined) throw illegalArgument('messageListener is null: call onMessage() before start()');
+    if (this.listener === undefined && this.orderlyListener === undefined) throw illegalArgument('messageListener is null: call onMessage() before start()');
     if (this.options.messageModel === 'CLUSTERING') this.rebalance.subscriptions.set(retryTopic(this.group), buildSubscriptionData(retryTopic(this.group), SUB_ALL));
-    this.consumeService = new ConsumeMessageConcurrentlyService(this.consumeHost(), this.listener);
+    if (this.orderlyListener !== undefined) this.orderlyService = new ConsumeMessageOrderlyService(this.orderlyHost(), this.orderlyListener);
+    if (this.listener !== undefined) this.consumeService = new ConsumeMessageConcurrentlyService(this.consumeHost(), this.listener);
     await this.offsetStore.load();
     this.instance.start();
     this.state = 'RUNNING';
-    const timeoutMs = this.options.consumeTimeout * 60_000;
-    this.expiredTimer = setInterval(() => void this.consumeService?.cleanExpiredMessages(), timeoutMs);
+    if (this.consumeService !== undefined) {
+      const timeoutMs = this.options.consumeTimeout * 60_000;
+      this.expiredTimer = setInterval(() => void this.consumeService?.cleanExpiredMessages(), timeoutMs);
+    }
+    if (this.needLocks()) this.lockTimer = setInterval(() => void this.lockAll(), REBALANCE_LOCK_INTERVAL_MS);
     await this.refreshAfterSubscriptionChange();
   }
 
@@ -159,10 +203,13 @@ export class PushConsumer {
     }
     this.state = 'SHUTDOWN_ALREADY';
     this.pulls.stop();
-    if (this.expiredTimer !== undefined) clearInterval(this.expiredTimer);
+    for (const timer of [this.expiredTimer, this.lockTimer, this.rebalanceLaterTimer]) clearTimeout(timer);
     const waitMs = this.options.awaitTerminationMillisWhenShutdown > 0 ? this.options.awaitTerminationMillisWhenShutdown : this.options.consumeTimeout * 60_000;
     await this.consumeService?.shutdown(waitMs);
+    await this.orderlyService?.shutdown(waitMs);
     await this.persistConsumerOffset(true);
+    // After the commit, so whoever locks a queue next starts where this client stopped.
+    if (this.needLocks()) await this.unlockAll();
     await this.instance.shutdown();
     for (const entry of this.rebalance.entries()) entry.processQueue.dropped = true;
     this.sweep.clear();
@@ -202,12 +249,15 @@ export class PushConsumer {
       logger: this.options.logger,
       subscribeInfo: (topic) => this.instance.routes.subscribeInfo(topic),
       findConsumerIdList: (topic, group) => this.instance.findConsumerIdList(topic, group),
-      removeUnnecessaryMessageQueue: async (queue) => {
+      removeUnnecessaryMessageQueue: async (queue, processQueue) => {
+        if (this.needLocks()) return this.removeOrderlyQueue(queue, processQueue);
         await this.offsetStore.persist(queue);
         this.offsetStore.removeOffset(queue);
         this.pullApi.forget(queue);
         return true;
       },
+      lockQueues: async (queues) => (this.needLocks() ? this.locks.lock(queues) : new Set(queues.map((queue) => queue.key))),
+      rebalanceLater: (delayMs) => this.rebalanceLater(delayMs),
       computePullFromWhere: (queue) =>
         computePullFromWhere({ consumeFromWhere: this.options.consumeFromWhere, consumeTimestamp: Number(this.options.consumeTimestamp) }, this.offsetStore, queue, this.admin),
       dispatchPullRequest: (queue, processQueue, nextOffset) => this.pulls.executePullRequestImmediately({ queue, processQueue, nextOffset }),
@@ -229,8 +279,100 @@ export class PushConsumer {
     };
   }
 
+  private orderlyHost(): ConstructorParameters<typeof ConsumeMessageOrderlyService>[0] {
+    return {
+      retryTopic: retryTopic(this.group),
+      messageModel: this.options.messageModel,
+      logger: this.options.logger,
+      consumeThreadMax: this.options.consumeThreadMax,
+      consumeMessageBatchMaxSize: this.options.consumeMessageBatchMaxSize,
+      suspendCurrentQueueTimeMillis: this.options.suspendCurrentQueueTimeMillis,
+      maxReconsumeTimes: this.maxReconsumeTimes(),
+      userTopic: (topic) => withoutNamespace(topic, this.options.namespace),
+      // Delay level -1: the broker stores it in %DLQ%<group> at once, as Java's orderly send-back ends.
+      sendToDeadLetter: (message) => this.sendMessageBack(message, -1),
+      updateOffset: (queue, offset) => this.offsetStore.updateOffset(queue, offset, false),
+      lockLost: (queue, processQueue) => void this.dropLockLostQueue(queue, processQueue),
+    };
+  }
+
   private maxReconsumeTimes(): number {
-    return this.options.maxReconsumeTimes === -1 ? 16 : this.options.maxReconsumeTimes;
+    if (this.options.maxReconsumeTimes !== -1) return this.options.maxReconsumeTimes;
+    return this.consumeOrderly ? ORDERLY_MAX_RECONSUME_TIMES : 16;
+  }
+
+  /** Clustering orderly consumption: queues are locked on their brokers. */
+  private needLocks(): boolean {
+    return this.consumeOrderly && this.options.messageModel === 'CLUSTERING';
+  }
+
+  /** rebalanceLater: one more rebalance after `delayMs` (at most one pending). */
+  private rebalanceLater(delayMs: number): void {
+    if (this.rebalanceLaterTimer !== undefined || this.state !== 'RUNNING') return;
+    this.rebalanceLaterTimer = setTimeout(() => {
+      this.rebalanceLaterTimer = undefined;
+      this.instance.rebalanceImmediately();
+    }, delayMs);
+  }
+
+  /** lockAll: renews the locks of every queue held; a queue the broker did not lock for us is dropped. */
+  private async lockAll(): Promise<void> {
+    const entries = this.rebalance.entries().filter((entry) => !entry.processQueue.dropped);
+    if (this.state !== 'RUNNING' || entries.length === 0) return;
+    const locked = await this.locks.lock(entries.map((entry) => entry.queue));
+    const now = Date.now();
+    for (const { queue, processQueue } of entries) {
+      if (locked.has(queue.key)) {
+        processQueue.locked = true;
+        processQueue.lastLockTimestamp = now;
+      } else if (processQueue.locked) {
+        processQueue.locked = false;
+        this.options.logger.warn({ group: this.group, queue: queue.toString() }, 'the message queue locked Failed');
+        await this.dropLockLostQueue(queue, processQueue);
+      }
+    }
+  }
+
+  /** A queue whose lock was lost or expired: no more consumption; a later rebalance locks it again. */
+  private async dropLockLostQueue(queue: MessageQueue, processQueue: ProcessQueue): Promise<void> {
+    if (this.rebalance.processQueueTable.get(queue.key)?.processQueue !== processQueue) return;
+    this.rebalance.removeProcessQueue(queue);
+    processQueue.locked = false;
+    await this.offsetStore.persist(queue);
+    this.offsetStore.removeOffset(queue);
+    this.pullApi.forget(queue);
+    this.rebalanceLater(500);
+  }
+
+  /**
+   * tryRemoveOrderMessageQueue: waits for the queue's running batch (a while; else the next
+   * rebalance tries again), commits what was consumed, then gives the broker lock back.
+   */
+  private async removeOrderlyQueue(queue: MessageQueue, processQueue: ProcessQueue): Promise<boolean> {
+    const service = this.orderlyService;
+    const forceUnlock = Date.now() > processQueue.lastLockTimestamp + UNLOCK_DELAY_TIME_MILLS;
+    if (service !== undefined && !forceUnlock && !(await service.whenIdle(processQueue, ORDERLY_REMOVE_WAIT_MS))) {
+      this.rebalanceLater(ORDERLY_REMOVE_WAIT_MS);
+      return false;
+    }
+    const finished = service?.takeDroppedCommit(processQueue) ?? -1;
+    if (finished >= 0 && processQueue.locked) this.offsetStore.updateOffset(queue, finished, false);
+    await this.offsetStore.persist(queue);
+    this.offsetStore.removeOffset(queue);
+    this.pullApi.forget(queue);
+    if (processQueue.locked) await this.locks.unlock([queue], true);
+    processQueue.locked = false;
+    return true;
+  }
+
+  /** unlockAll at shutdown, waiting for the brokers' answers. */
+  private async unlockAll(): Promise<void> {
+    const held = this.rebalance.entries().filter((entry) => entry.processQueue.locked);
+    await this.locks.unlock(
+      held.map((entry) => entry.queue),
+      false,
+    );
+    for (const entry of held) entry.processQueue.locked = false;
   }
 
   /** CONSUMER_SEND_MSG_BACK to the message's broker; if that fails, a send to %RETRY%<group> (Java's fallback). */

@@ -6,7 +6,10 @@
  * first, by the host); new ones start at computePullFromWhere's offset.
  *
  * The host decides what "start" and "drop" mean (a pull loop, a lite-pull task); an orderly push
- * consumer will lock a queue on the broker before it is added (needLockMq).
+ * consumer locks new queues on the broker before adding them (needLockMq: lockQueues) and keeps a
+ * queue it could not lock for a later rebalance (rebalanceLater, 500 ms as Java). A dropped queue
+ * whose removal was refused (an orderly batch still running) stays in the table until a later
+ * rebalance removes it, also when the queue is ours again.
  * Invariant: the process queue table holds a queue at most once, and a dropped ProcessQueue is
  * never re-used: a queue that comes back gets a fresh one.
  */
@@ -33,9 +36,16 @@ export interface RebalanceHost {
   computePullFromWhere(queue: MessageQueue): Promise<number>;
   /** A queue was added: start consuming it at `nextOffset`. */
   dispatchPullRequest(queue: MessageQueue, processQueue: ProcessQueue, nextOffset: number): void;
+  /** needLockMq: locks these new queues on their brokers; the keys of those locked. */
+  lockQueues?(queues: readonly MessageQueue[]): Promise<Set<string>>;
+  /** Some work is left for a later rebalance (a queue not locked). */
+  rebalanceLater?(delayMs: number): void;
   /** The queues of `topic` changed (MessageQueueListener). */
   messageQueueChanged?(topic: string, all: readonly MessageQueue[], mine: readonly MessageQueue[]): void;
 }
+
+/** Delay of the rebalance that retries queues it could not lock (rebalanceLater(500)), ms. */
+const REBALANCE_LATER_MS = 500;
 
 export interface QueueEntry {
   readonly queue: MessageQueue;
@@ -101,7 +111,7 @@ export class RebalanceImpl {
     let changed = false;
     for (const [key, entry] of [...this.processQueueTable]) {
       if (entry.queue.topic !== topic) continue;
-      const lost = !wanted.has(key);
+      const lost = !wanted.has(key) || entry.processQueue.dropped;
       if (!lost && !entry.processQueue.isPullExpired()) continue;
       if (!lost) this.host.logger.error({ queue: entry.queue.toString() }, 'pull paused too long; rebuilding the queue');
       entry.processQueue.dropped = true;
@@ -110,7 +120,17 @@ export class RebalanceImpl {
         changed = true;
       }
     }
-    const added = mine.filter((queue) => !this.processQueueTable.has(queue.key));
+    let added = mine.filter((queue) => !this.processQueueTable.has(queue.key));
+    if (this.host.lockQueues !== undefined && added.length > 0) {
+      const locked = await this.host.lockQueues(added);
+      const missed = added.filter((queue) => !locked.has(queue.key));
+      if (missed.length > 0) {
+        this.host.logger.warn({ group: this.host.groupName, queues: missed.map(String) }, 'doRebalance: add a new mq failed, because lock failed');
+        this.host.rebalanceLater?.(REBALANCE_LATER_MS);
+      }
+      added = added.filter((queue) => locked.has(queue.key));
+    }
+    const lockedAt = Date.now();
     const starts = await Promise.all(
       added.map(async (queue) => {
         try {
@@ -124,6 +144,8 @@ export class RebalanceImpl {
     for (const start of starts) {
       if (start === undefined || start.offset < 0 || this.processQueueTable.has(start.queue.key)) continue;
       const processQueue = new ProcessQueue();
+      processQueue.locked = this.host.lockQueues !== undefined;
+      processQueue.lastLockTimestamp = lockedAt;
       this.processQueueTable.set(start.queue.key, { queue: start.queue, processQueue });
       this.host.dispatchPullRequest(start.queue, processQueue, start.offset);
       changed = true;

@@ -10,6 +10,8 @@
 import {
   ConsumerSendMsgBackRequestHeader,
   decodeConsumerIdList,
+  decodeLockBatchResponse,
+  encodeLockBatchRequest,
   EndTransactionRequestHeader,
   decodeTopicRouteData,
   GetConsumerListByGroupRequestHeader,
@@ -21,6 +23,7 @@ import {
   OffsetResponseHeader,
   PullMessageRequestHeader,
   PullMessageResponseHeader,
+  PullSysFlag,
   QueryConsumerOffsetRequestHeader,
   QueryConsumerOffsetResponseHeader,
   RequestCode,
@@ -32,6 +35,8 @@ import {
   UnregisterClientRequestHeader,
   UpdateConsumerOffsetRequestHeader,
   type ExtFields,
+  type LockBatchRequestBody,
+  type MessageQueue as WireMessageQueue,
   type RemotingCommand,
   type TopicRouteData,
 } from '../../protocol/index.js';
@@ -128,9 +133,13 @@ export class ClientApi {
     await this.transport.invokeOneway(address, { code: RequestCode.END_TRANSACTION, extFields: EndTransactionRequestHeader.encode(header), ...(remark === undefined ? {} : { remark }) });
   }
 
-  /** PULL_MESSAGE (11) as PullAPIWrapper.pullKernelImpl fills it. */
+  /**
+   * PULL_MESSAGE (11) as PullAPIWrapper.pullKernelImpl fills it; LITE_PULL_MESSAGE (361) when the
+   * sysFlag has LITE_PULL, as MQClientAPIImpl.pullMessage chooses for DefaultLitePullConsumer.
+   */
   async pullMessage(address: string, header: PullMessageRequestHeader, brokerName: string, timeoutMs: number): Promise<PullResponse> {
-    const response = await this.call(address, RequestCode.PULL_MESSAGE, { ...PullMessageRequestHeader.encode(header), bname: brokerName }, timeoutMs);
+    const code = (header.sysFlag & PullSysFlag.LITE_PULL) !== 0 ? RequestCode.LITE_PULL_MESSAGE : RequestCode.PULL_MESSAGE;
+    const response = await this.call(address, code, { ...PullMessageRequestHeader.encode(header), bname: brokerName }, timeoutMs);
     const status = PULL_STATUS.get(response.code);
     if (status === undefined) throw brokerError(response, address);
     const fields = decodeHeader(() => PullMessageResponseHeader.decode(response.extFields), address);
@@ -218,6 +227,24 @@ export class ClientApi {
   async unregisterClient(address: string, clientID: string, groups: { producerGroup?: string; consumerGroup?: string }, timeoutMs: number): Promise<void> {
     const extFields = UnregisterClientRequestHeader.encode({ clientID, ...groups });
     const response = await this.call(address, RequestCode.UNREGISTER_CLIENT, extFields, timeoutMs);
+    if (response.code !== ResponseCode.SUCCESS) throw brokerError(response, address);
+  }
+
+  /** LOCK_BATCH_MQ (41): an empty header (LockBatchMqRequestHeader) and the body; the queues the broker locked for us. */
+  async lockBatchMQ(address: string, body: LockBatchRequestBody, timeoutMs: number): Promise<WireMessageQueue[]> {
+    const response = await this.call(address, RequestCode.LOCK_BATCH_MQ, {}, timeoutMs, encodeLockBatchRequest(body));
+    if (response.code !== ResponseCode.SUCCESS) throw brokerError(response, address);
+    return decodeHeader(() => decodeLockBatchResponse(response.body), address);
+  }
+
+  /** UNLOCK_BATCH_MQ (42): an empty header (UnlockBatchMqRequestHeader) and the body; oneway or waiting for the answer. */
+  async unlockBatchMQ(address: string, body: LockBatchRequestBody, timeoutMs: number, oneway: boolean): Promise<void> {
+    const request = { code: RequestCode.UNLOCK_BATCH_MQ, extFields: {}, body: encodeLockBatchRequest(body) };
+    if (oneway) {
+      await this.transport.invokeOneway(address, request);
+      return;
+    }
+    const response = await this.transport.invoke(address, request, timeoutMs);
     if (response.code !== ResponseCode.SUCCESS) throw brokerError(response, address);
   }
 
