@@ -20,7 +20,8 @@ export async function brokerEntries(options: { configFile?: string; namesrvAddr?
   const entries: ConfigEntry[] = [];
   const fromEnv = process.env['NAMESRV_ADDR'];
   if (fromEnv) entries.push({ key: 'namesrvAddr', value: fromEnv, source: 'NAMESRV_ADDR' });
-  if (options.configFile) entries.push(...(await readPropertiesFile(options.configFile)));
+  // As BrokerStartup: runtime config updates go back to the -c file (unless it names another).
+  if (options.configFile) entries.push({ key: 'brokerConfigPath', value: options.configFile, source: '-c' }, ...(await readPropertiesFile(options.configFile)));
   if (options.namesrvAddr) entries.push({ key: 'namesrvAddr', value: options.namesrvAddr, source: '-n' });
   return entries;
 }

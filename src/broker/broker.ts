@@ -37,6 +37,7 @@ import { routeTimer } from './timer/timer-route.js';
 import { TopicConfigManager } from './topic/topic-config-manager.js';
 import { Sql92FilterCache } from './filter/sql92-filter.js';
 import { BrokerStats } from './stats/broker-stats.js';
+import { RuntimeConfig } from './runtime-config/runtime-config.js';
 import { TransactionalMessageService, type TransactionalMessageServiceOptions } from './transaction/transactional-message-service.js';
 
 /** How often silent clients are looked for (ClientHousekeepingService). */
@@ -71,6 +72,8 @@ export class Broker {
   private housekeeping: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: BrokerOptions) {
+    // Unfrozen copies: UPDATE_BROKER_CONFIG changes some keys at runtime (runtime-config/).
+    this.options = { ...options, config: { ...options.config }, storeConfig: { ...options.storeConfig } };
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger;
     this.server = new RemotingServer({
@@ -181,6 +184,7 @@ export class Broker {
       timer,
       locks: new RebalanceLockManager(this.clock, config.rebalanceLockMaxLiveTime, this.logger),
       transactions,
+      runtimeConfig: new RuntimeConfig({ broker: config, store: storeConfig, clock: this.clock }),
       sqlFilters: new Sql92FilterCache(),
       stats: new BrokerStats({
         clusterName: config.brokerClusterName,

@@ -60,6 +60,7 @@ export const BrokerConfigSchema = {
   mappedFileSizeTimerLog: key.int(100 * 1024 * 1024, 'Size of one timer log segment file, bytes.', { min: 56 * 1024 }),
   recallMessageEnable: key.boolean(false, 'Answer RECALL_MESSAGE (cancel a timer message by its recall handle); off, NO_PERMISSION as in RocketMQ.'),
   allowRecallWhenBrokerNotWriteable: key.boolean(true, 'Answer RECALL_MESSAGE while brokerPermission forbids writes.'),
+  brokerConfigPath: key.string('', 'File UPDATE_BROKER_CONFIG persists changes to; mqbroker sets it to the -c file; <storePathRootDir>/config/broker.properties when empty.'),
   maxStatsIdleTimeInMinutes: key.int(30, 'Statistics of a topic or topic@group not updated for this long are dropped (checked every 10 min); 10 or less means 30, below 0 never (the statistics stay bounded in number anyway).'),
 } as const;
 

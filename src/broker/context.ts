@@ -20,6 +20,7 @@ import type { RebalanceLockManager } from './lock/rebalance-lock-manager.js';
 import type { Sql92FilterCache } from './filter/sql92-filter.js';
 import type { TransactionalMessageService } from './transaction/transactional-message-service.js';
 import type { BrokerStats } from './stats/broker-stats.js';
+import type { RuntimeConfig } from './runtime-config/runtime-config.js';
 
 export interface BrokerContext {
   readonly config: BrokerConfig;
@@ -46,6 +47,8 @@ export interface BrokerContext {
    * handlers read rates from it, e.g. stats.tpsGroupGetNums(group, topic) for consumeTps.
    */
   readonly stats: BrokerStats;
+  /** GET_BROKER_CONFIG / UPDATE_BROKER_CONFIG: every key as text, runtime changes persisted. */
+  readonly runtimeConfig: RuntimeConfig;
   /** Compiled SQL92 subscriptions, by group and topic. */
   readonly sqlFilters: Sql92FilterCache;
   /** Asks for a registration with every name server soon (topics changed). */

@@ -3,6 +3,10 @@
  * command, named after it (kebab-case); the name each declares is RocketMQ's.
  */
 import type { AdminCommand } from '../command.js';
+import { clusterListCommand } from './cluster-list.js';
+import { brokerStatusCommand } from './broker-status.js';
+import { getBrokerConfigCommand } from './get-broker-config.js';
+import { updateBrokerConfigCommand } from './update-broker-config.js';
 import { topicListCommand } from './topic-list.js';
 import { topicRouteCommand } from './topic-route.js';
 import { updateTopicCommand } from './update-topic.js';
@@ -15,6 +19,10 @@ import { updateOrderConfCommand } from './update-order-conf.js';
 export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   topicListCommand,
   topicRouteCommand,
+  clusterListCommand,
+  brokerStatusCommand,
+  getBrokerConfigCommand,
+  updateBrokerConfigCommand,
   updateTopicCommand,
   deleteTopicCommand,
   updateTopicPermCommand,

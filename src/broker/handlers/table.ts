@@ -5,6 +5,9 @@
 import type { Handler } from '../../remoting/index.js';
 import type { BrokerContext } from '../context.js';
 import { deleteExpiredCommitLogHandler } from './delete-expired-commitlog.js';
+import { getBrokerRuntimeInfoHandler } from './get-broker-runtime-info.js';
+import { getBrokerConfigHandler } from './get-broker-config.js';
+import { updateBrokerConfigHandler } from './update-broker-config.js';
 import { deleteTopicInBrokerHandler } from './delete-topic-in-broker.js';
 import { getAllTopicConfigHandler } from './get-all-topic-config.js';
 import { getConsumerListByGroupHandler } from './get-consumer-list-by-group.js';
@@ -57,6 +60,9 @@ export const brokerHandlers: readonly Handler<BrokerContext>[] = [
   deleteTopicInBrokerHandler,
   queryMessageHandler,
   deleteExpiredCommitLogHandler,
+  getBrokerRuntimeInfoHandler,
+  getBrokerConfigHandler,
+  updateBrokerConfigHandler,
   consumerSendMsgBackHandler,
   lockBatchMqHandler,
   unlockBatchMqHandler,

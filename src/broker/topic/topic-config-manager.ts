@@ -175,6 +175,11 @@ export class TopicConfigManager {
     return JSON.stringify({ dataVersion: dataVersionToJson(this.version), topicConfigTable: table }, null, pretty ? 2 : undefined);
   }
 
+  /** A new data version without a topic change (the broker's permission changed: name servers must take the next registration). */
+  nextVersion(): void {
+    this.changed();
+  }
+
   private changed(): void {
     this.version = { ...this.version, timestamp: this.clock.now(), counter: this.version.counter + 1 };
     void this.file.persist();

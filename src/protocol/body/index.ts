@@ -20,5 +20,6 @@ export * from './consumer-status.js';
 export * from './query-consume-queue.js';
 export * from './subscription-group-wrapper.js';
 export * from './topic-stats-table.js';
+export * from './broker-stats-data.js';
 export * from './create-topic-list.js';
 export * from './properties-text.js';

@@ -27,4 +27,6 @@ export * from './consumer-running-info.js';
 export * from './clone-group-offset.js';
 export * from './query-consume-queue.js';
 export * from './query-topics-by-consumer.js';
+export * from './view-broker-stats-data.js';
 export * from './get-topic-stats-info.js';
+export * from './get-broker-config.js';

@@ -1,0 +1,205 @@
+/**
+ * mqadmin-cluster.test.ts: the cluster and broker commands of mqadmin (clusterList, brokerStatus,
+ * getBrokerConfig, updateBrokerConfig, ...) as child processes against a NameServer + Broker
+ * started here: their output, the figures the broker measured, and their effect.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parsePropertiesText } from '../../src/config/index.js';
+import { versionDesc } from '../../src/admin/ops/mq-version.js';
+import { MessageConst } from '../../src/message/index.js';
+import { PermName, SERVER_VERSION } from '../../src/protocol/index.js';
+import type { RemotingClient } from '../../src/remoting/index.js';
+import { SERVER_VERSION_DESC } from '../../src/broker/stats/runtime-info.js';
+import { adminClient, createTopic, startBroker, startNamesrv, tempDir, topicRoute, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
+import { pullMessage, sendMessage, sendResult } from '../harness/broker-requests.js';
+import { runToEnd, startUntil } from '../harness/process.js';
+
+const TOPIC = 'ClusterAdminTopic';
+const SENT = 5;
+const PULLED = 3;
+
+let namesrv: TestNamesrv;
+let broker: TestBroker;
+let admin: RemotingClient;
+
+function mqadmin(...args: string[]) {
+  return runToEnd('mqadmin', [...args, '-n', namesrv.address], { ...process.env, NAMESRV_ADDR: '' });
+}
+
+/** brokerStatus -b as a map. */
+async function brokerStatus(address: string): Promise<Map<string, string>> {
+  const result = await mqadmin('brokerStatus', '-b', address);
+  assert.equal(result.code, 0, result.stderr);
+  return new Map(result.stdout.trimEnd().split('\n').map((line) => {
+    const at = line.indexOf(': ');
+    return [line.slice(0, at).trim(), line.slice(at + 2)] as const;
+  }));
+}
+
+describe('mqadmin cluster and broker commands', { timeout: 180_000 }, () => {
+  before(async () => {
+    admin = adminClient();
+    namesrv = await startNamesrv();
+    broker = await startBroker({ namesrvAddr: namesrv.address });
+    await createTopic(admin, broker.address, namesrv.address, TOPIC, 2);
+    for (let index = 0; index < SENT; index++) sendResult(await sendMessage(admin, broker.address, { topic: TOPIC, body: `m${index}` }));
+    const pulled = await pullMessage(admin, broker.address, { group: 'ClusterAdminGroup', topic: TOPIC, maxMsgNums: PULLED });
+    assert.equal(pulled.code, 0);
+  });
+
+  after(async () => {
+    await admin.close();
+    await broker.stop(true);
+    await namesrv.stop();
+  });
+
+  test('clusterList - one line per broker with its version, the measured put rate and ACTIVATED', async () => {
+    assert.equal(SERVER_VERSION_DESC, versionDesc(SERVER_VERSION));
+    const result = await waitFor(async () => {
+      const run = await mqadmin('clusterList');
+      assert.equal(run.code, 0, run.stderr);
+      const line = run.stdout.split('\n')[1] ?? '';
+      // InTPS is the put rate over the last 10 seconds: not 0 shortly after the sends.
+      return Number(/\s(\d+\.\d\d)\(N,Nms\)/.exec(line)?.[1] ?? 0) > 0 ? run : undefined;
+    }, 'a put rate above 0 in clusterList');
+    const [header, line] = result.stdout.split('\n');
+    assert.equal(
+      header,
+      '#Cluster Name           #Broker Name            #BID  #Addr                  #Version              #InTPS(LOAD)                   #OutTPS(LOAD)  #Timer(Progress)        #PCWait(ms)  #Hour         #SPACE    #ACTIVATED',
+    );
+    const fields = (line ?? '').trim().split(/\s+/);
+    assert.deepEqual(fields.slice(0, 5), ['DefaultCluster', 'broker-a', '0', broker.address, 'V5_3_3']);
+    assert.equal(fields.at(-1), 'true');
+    const space = Number(fields.at(-2));
+    assert.ok(space > 0 && space < 1, `#SPACE is the used share of the disk: ${space}`);
+    const hour = Number(fields.at(-3));
+    assert.ok(hour >= 0 && hour < 1, `#Hour since the first message: ${hour}`);
+  });
+
+  test('clusterList -m - the messages put and got today, as the broker counted them', async () => {
+    const result = await mqadmin('clusterList', '-m');
+    assert.equal(result.code, 0, result.stderr);
+    const [header, line] = result.stdout.split('\n');
+    assert.equal(header, '#Cluster Name     #Broker Name                       #InTotalYest  #OutTotalYest  #InTotalToday #OutTotalToday');
+    assert.equal(line, `DefaultCluster    broker-a                                      0              0              ${SENT}              ${PULLED}`);
+    const other = await mqadmin('clusterList', '-m', '-c', 'NoSuchCluster');
+    assert.equal(other.code, 1);
+    assert.equal(other.stderr, 'clusterList command failed: cluster NoSuchCluster does not exist\n');
+  });
+
+  test('clusterList -i - prints again every interval until stopped', async () => {
+    const running = await startUntil('mqadmin', ['clusterList', '-m', '-i', '1', '-n', namesrv.address], [/\nDefaultCluster[^]*\nDefaultCluster.*\n/]);
+    const finished = await running.stop();
+    assert.ok(finished.stdout.split('\n').filter((line) => line.startsWith('DefaultCluster')).length >= 2);
+  });
+
+  test('brokerStatus - every runtime key in Java\'s order, with the measured counts', async () => {
+    const result = await mqadmin('brokerStatus', '-b', broker.address);
+    assert.equal(result.code, 0, result.stderr);
+    const keys = result.stdout.trimEnd().split('\n').map((line) => line.slice(0, 32).trim());
+    assert.deepEqual(keys, [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    assert.match(result.stdout, /^msgPutTotalTodayNow {13}: 5$/m);
+    const status = await brokerStatus(broker.address);
+    assert.equal(status.get('msgPutTotalTodayNow'), String(SENT));
+    assert.equal(status.get('msgGetTotalTodayNow'), String(PULLED));
+    assert.equal(status.get('putMessageTimesTotal'), String(SENT));
+    assert.equal(status.get('brokerVersionDesc'), 'V5_3_3');
+    assert.equal(status.get('brokerVersion'), String(SERVER_VERSION));
+    assert.equal(status.get('commitLogMinOffset'), '0');
+    assert.ok(Number(status.get('commitLogMaxOffset')) > 0);
+    assert.ok(Math.abs(Number(status.get('earliestMessageTimeStamp')) - Date.now()) < 600_000);
+    assert.match(status.get('runtime') ?? '', /^\[ 0 days, 0 hours, \d+ minutes, \d+ seconds \]$/);
+    assert.match(status.get('putTps') ?? '', /^\S+ \S+ \S+$/);
+    assert.equal(status.get('scheduleMessageOffset_1'), '0,0');
+    // Thread pool figures have no meaning here and are left out rather than invented.
+    assert.equal(status.has('sendThreadPoolQueueSize'), false);
+    const byCluster = await mqadmin('brokerStatus', '-c', 'DefaultCluster');
+    assert.equal(byCluster.code, 0, byCluster.stderr);
+    assert.match(byCluster.stdout, new RegExp(`^${broker.address.replace(/\./g, '\\.')} +msgPutTotalTodayNow +: 5$`, 'm'));
+  });
+
+  test('getBrokerConfig - every key under a banner, by broker or by cluster', async () => {
+    const result = await mqadmin('getBrokerConfig', '-b', broker.address);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.split('\n');
+    assert.equal(lines[0], `============${broker.address}============`);
+    assert.ok(lines.includes(`${'brokerName'.padEnd(50)}=  broker-a`));
+    assert.ok(lines.includes(`${'flushDiskType'.padEnd(50)}=  ASYNC_FLUSH`));
+    const byCluster = await mqadmin('getBrokerConfig', '-c', 'DefaultCluster');
+    assert.equal(byCluster.code, 0, byCluster.stderr);
+    assert.equal(byCluster.stdout.split('\n')[0], `============Master: ${broker.address}============`);
+    const neither = await mqadmin('getBrokerConfig');
+    assert.equal(neither.code, 1);
+  });
+
+  test('updateBrokerConfig - changes a key at once; refuses unknown, startup-only and black-listed keys', async () => {
+    const update = await mqadmin('updateBrokerConfig', '-b', broker.address, '-k', 'traceOn', '-v', 'false');
+    assert.equal(update.code, 0, update.stderr);
+    assert.equal(update.stdout, `update broker config success, ${broker.address}\n`);
+    const config = await mqadmin('getBrokerConfig', '-b', broker.address);
+    assert.ok(config.stdout.split('\n').includes(`${'traceOn'.padEnd(50)}=  false`));
+    const sent = await sendMessage(admin, broker.address, { topic: TOPIC });
+    assert.equal(sent.extFields[MessageConst.TRACE_SWITCH], 'false', 'the send path reads the new value');
+    const unknown = await mqadmin('updateBrokerConfig', '-b', broker.address, '-k', 'noSuchKey', '-v', '1');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /^updateBrokerConfig command failed: .*INVALID_PARAMETER\(29\) unknown config key noSuchKey\n$/);
+    const startupOnly = await mqadmin('updateBrokerConfig', '-b', broker.address, '-k', 'listenPort', '-v', '1');
+    assert.match(startupOnly.stderr, /listenPort cannot be changed at runtime/);
+    const blackListed = await mqadmin('updateBrokerConfig', '-b', broker.address, '-k', 'brokerConfigPath', '-v', '/tmp/x');
+    assert.match(blackListed.stderr, /NO_PERMISSION\(16\) Can not update config in black list\.\n$/);
+    const badValue = await mqadmin('updateBrokerConfig', '-b', broker.address, '-k', 'brokerPermission', '-v', 'rw');
+    assert.match(badValue.stderr, /brokerPermission: "rw" is not an integer/);
+    const after = await mqadmin('updateBrokerConfig', '-b', broker.address, '-k', 'traceOn', '-v', 'true');
+    assert.equal(after.code, 0, after.stderr);
+  });
+
+  test('updateBrokerConfig -c - brokerPermission reaches the name server\'s routes', async () => {
+    const update = await mqadmin('updateBrokerConfig', '-c', 'DefaultCluster', '-k', 'brokerPermission', '-v', String(PermName.READ));
+    assert.equal(update.code, 0, update.stderr);
+    await waitFor(async () => (await topicRoute(admin, namesrv.address, TOPIC))?.queueDatas[0]?.perm === PermName.READ, 'a read-only route');
+    const refused = await sendMessage(admin, broker.address, { topic: TOPIC });
+    assert.equal(refused.code, 16);
+    const back = await mqadmin('updateBrokerConfig', '-c', 'DefaultCluster', '-k', 'brokerPermission', '-v', String(PermName.READ | PermName.WRITE));
+    assert.equal(back.code, 0, back.stderr);
+    await waitFor(async () => (await topicRoute(admin, namesrv.address, TOPIC))?.queueDatas[0]?.perm === (PermName.READ | PermName.WRITE), 'a writable route');
+  });
+
+  test('mqadmin cluster commands - a bad flag prints the usage and exits non-zero', async () => {
+    for (const name of ['clusterList', 'brokerStatus', 'getBrokerConfig', 'updateBrokerConfig']) {
+      const result = await mqadmin(name, '-z');
+      assert.equal(result.code, 1, name);
+      assert.match(result.stderr, new RegExp(`^Unrecognized option: -z\\nusage: mqadmin ${name}`), name);
+    }
+  });
+});
+
+describe('mqadmin updateBrokerConfig persistence', { timeout: 120_000 }, () => {
+  test('updateBrokerConfig - the change is written to the config file and survives a restart', async () => {
+    const ns = await startNamesrv();
+    const dir = await tempDir('broker-conf');
+    const confPath = join(dir, 'broker.conf');
+    const storeDir = join(dir, 'store');
+    const first = await startBroker({ namesrvAddr: ns.address, storeDir, brokerName: 'broker-p', conf: { brokerConfigPath: confPath } });
+    try {
+      const update = await runToEnd('mqadmin', ['updateBrokerConfig', '-b', first.address, '-k', 'fileReservedTime', '-v', '96', '-n', ns.address]);
+      assert.equal(update.code, 0, update.stderr);
+      assert.equal(first.broker.ctx.storeConfig.fileReservedTime, 96);
+    } finally {
+      await first.stop();
+    }
+    const text = await readFile(confPath, 'utf8');
+    assert.equal(text, 'fileReservedTime=96\n');
+    const conf = Object.fromEntries(parsePropertiesText(text, confPath).map((entry) => [entry.key, entry.value]));
+    const second = await startBroker({ namesrvAddr: ns.address, storeDir, brokerName: 'broker-p', conf: { ...conf, brokerConfigPath: confPath } });
+    try {
+      const config = await runToEnd('mqadmin', ['getBrokerConfig', '-b', second.address, '-n', ns.address]);
+      assert.ok(config.stdout.split('\n').includes(`${'fileReservedTime'.padEnd(50)}=  96`), config.stdout);
+    } finally {
+      await second.stop(true);
+      await ns.stop();
+    }
+  });
+});
