@@ -33,7 +33,7 @@ export class AdminClient {
 
   constructor(
     readonly namesrvAddrs: readonly string[],
-    logger: Logger,
+    readonly logger: Logger,
     private readonly timeoutMs = ADMIN_TIMEOUT_MS,
   ) {
     this.transport = new ClientTransport({

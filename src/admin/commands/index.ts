@@ -15,6 +15,11 @@ import { updateTopicPermCommand } from './update-topic-perm.js';
 import { topicStatusCommand } from './topic-status.js';
 import { topicClusterListCommand } from './topic-cluster-list.js';
 import { updateOrderConfCommand } from './update-order-conf.js';
+import { queryMsgByIdCommand } from './query-msg-by-id.js';
+import { queryMsgByKeyCommand } from './query-msg-by-key.js';
+import { queryMsgByUniqueKeyCommand } from './query-msg-by-unique-key.js';
+import { sendMessageCommand } from './send-message.js';
+import { printMsgCommand } from './print-msg.js';
 
 export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   topicListCommand,
@@ -29,4 +34,9 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   topicStatusCommand,
   topicClusterListCommand,
   updateOrderConfCommand,
+  queryMsgByIdCommand,
+  queryMsgByKeyCommand,
+  queryMsgByUniqueKeyCommand,
+  sendMessageCommand,
+  printMsgCommand,
 ];

@@ -1,0 +1,60 @@
+// mqadmin queryMsgById -t <topic> -i <msgId[,msgId...]> [-f <charset>] [-s true] [-c <cluster>]
+// (QueryMsgByIdSubCommand). An offset message id (store host + CommitLog offset, what the broker
+// answers a send with) is fetched from the broker it names with VIEW_MESSAGE_BY_ID; any other id
+// is taken as a unique key (UNIQ_KEY, the producer's msgId) and looked up with QUERY_MESSAGE.
+//
+// `-s true` re-sends each message to its topic: this is RocketMQ's own command for a re-send, so
+// there is no other name. A dead letter (topic %DLQ%<group>) goes back to its ORIGINAL topic with
+// our broker's RESEND_DEAD_LETTER_MESSAGE (800000), which resets its reconsume times; any other
+// message is sent again by a producer (group ReSendMsgById) to its topic (a retry message to the
+// topic it was retrying), as Java's tool does.
+import { booleanValue, option, requiredValue, type AdminCommand, type AdminContext } from '../command.js';
+import { AdminError } from '../errors.js';
+import { charsetDecoder, messageDetailLines, queryMessageById } from '../ops/message.js';
+import { resendMessage } from '../ops/message-resend.js';
+
+async function resend(ctx: AdminContext, cluster: string | undefined, topic: string, msgId: string): Promise<void> {
+  let message;
+  try {
+    message = await queryMessageById(ctx.admin, cluster, topic, msgId);
+  } catch (error) {
+    if (!(error instanceof AdminError)) throw error;
+    ctx.out(`no message. msgId=${msgId}`);
+    return;
+  }
+  ctx.out(`prepare resend msg. originalMsgId=${msgId}`);
+  ctx.out(await resendMessage(ctx.admin, message));
+}
+
+export const queryMsgByIdCommand: AdminCommand = {
+  name: 'queryMsgById',
+  description: 'Query Message by Id. With -s true, resend the message: a dead letter (%DLQ%) goes back to its original topic (RESEND_DEAD_LETTER_MESSAGE), any other message to its topic.',
+  options: [
+    option.required('t', 'topic', 'topic name'),
+    option.required('i', 'msgId', 'Message Id'),
+    option.optional('g', 'consumerGroup', 'consumer group name'),
+    option.optional('d', 'clientId', "The consumer's client id"),
+    option.optional('s', 'sendMessage', 'resend message'),
+    option.optional('u', 'unitName', 'unit name'),
+    option.optional('f', 'bodyFormat', 'print message body by the specified format'),
+    option.optional('c', 'cluster', 'Cluster name or lmq parent topic, lmq is used to find the route.'),
+  ],
+  async run(ctx, values) {
+    const topic = requiredValue(values, 'topic').trim();
+    const ids = requiredValue(values, 'msgId').split(',').map((id) => id.trim()).filter((id) => id.length > 0);
+    const cluster = typeof values['cluster'] === 'string' ? values['cluster'].trim() : undefined;
+    if (values['consumerGroup'] !== undefined && values['clientId'] !== undefined) {
+      throw new AdminError('pushing a message to a consumer (-g with -d, CONSUME_MESSAGE_DIRECTLY) is not supported yet');
+    }
+    if (values['sendMessage'] !== undefined) {
+      if (!booleanValue(values, 'sendMessage', false)) return;
+      for (const id of ids) await resend(ctx, cluster, topic, id);
+      return;
+    }
+    const charset = typeof values['bodyFormat'] === 'string' ? charsetDecoder(values['bodyFormat']) : undefined;
+    for (const id of ids) {
+      const message = await queryMessageById(ctx.admin, cluster, topic, id);
+      for (const line of await messageDetailLines(ctx.admin, message, charset, (line) => ctx.err(line))) ctx.out(line);
+    }
+  },
+};
