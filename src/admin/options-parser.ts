@@ -20,9 +20,10 @@ function findOption(specs: readonly OptionSpec[], token: string): { spec: Option
   }
   const body = token.slice(1);
   // An exact short name first ("cc"), then a one-letter name with its value glued on ("-tTopicA").
-  const exact = specs.find((candidate) => candidate.short === body);
+  // Options with only a long name (short "") are matched by --name alone.
+  const exact = specs.find((candidate) => candidate.short !== '' && candidate.short === body);
   if (exact) return { spec: exact, inline: undefined };
-  const glued = specs.find((candidate) => candidate.hasArg && body.startsWith(candidate.short) && candidate.short.length < body.length);
+  const glued = specs.find((candidate) => candidate.hasArg && candidate.short !== '' && body.startsWith(candidate.short) && candidate.short.length < body.length);
   return glued && { spec: glued, inline: body.slice(glued.short.length) };
 }
 
@@ -44,7 +45,7 @@ export function parseOptions(specs: readonly OptionSpec[], args: readonly string
     if (value === undefined) throw new OptionError(`Missing argument for option: ${spec.short}`);
     values[spec.long] = value;
   }
-  const missing = specs.filter((spec) => spec.required && values[spec.long] === undefined).map((spec) => spec.short);
+  const missing = specs.filter((spec) => spec.required && values[spec.long] === undefined).map((spec) => spec.short || spec.long);
   if (missing.length > 0) throw new OptionError(`Missing required option${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
   return values;
 }
@@ -54,11 +55,11 @@ export function formatHelp(app: string, specs: readonly OptionSpec[]): string {
   const sorted = [...specs].sort((a, b) => (a.short < b.short ? -1 : a.short > b.short ? 1 : 0));
   const usage = sorted
     .map((spec) => {
-      const text = `-${spec.short}${spec.hasArg ? ' <arg>' : ''}`;
+      const text = `${spec.short === '' ? `--${spec.long}` : `-${spec.short}`}${spec.hasArg ? ' <arg>' : ''}`;
       return spec.required ? text : `[${text}]`;
     })
     .join(' ');
-  const heads = sorted.map((spec) => ` -${spec.short},--${spec.long}${spec.hasArg ? ' <arg>' : ''}`);
+  const heads = sorted.map((spec) => `${spec.short === '' ? '    ' : ` -${spec.short},`}--${spec.long}${spec.hasArg ? ' <arg>' : ''}`);
   const width = Math.max(...heads.map((head) => head.length)) + 3;
   const lines = sorted.map((spec, index) => `${(heads[index] ?? '').padEnd(width)}${spec.description}`);
   return [`usage: ${app} ${usage}`, ...lines].join('\n');

@@ -9,6 +9,9 @@ import { getBrokerConfigCommand } from './get-broker-config.js';
 import { updateBrokerConfigCommand } from './update-broker-config.js';
 import { topicListCommand } from './topic-list.js';
 import { topicRouteCommand } from './topic-route.js';
+import { consumerProgressCommand } from './consumer-progress.js';
+import { resetOffsetByTimeCommand } from './reset-offset-by-time.js';
+import { updateSubGroupCommand } from './update-sub-group.js';
 import { updateTopicCommand } from './update-topic.js';
 import { deleteTopicCommand } from './delete-topic.js';
 import { updateTopicPermCommand } from './update-topic-perm.js';
@@ -24,6 +27,9 @@ import { printMsgCommand } from './print-msg.js';
 export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   topicListCommand,
   topicRouteCommand,
+  updateSubGroupCommand,
+  consumerProgressCommand,
+  resetOffsetByTimeCommand,
   clusterListCommand,
   brokerStatusCommand,
   getBrokerConfigCommand,

@@ -39,6 +39,20 @@ import { endTransactionHandler } from './end-transaction.js';
 import { checkClientConfigHandler } from './check-client-config.js';
 import { getTopicStatsInfoHandler } from './get-topic-stats-info.js';
 
+import { getConsumeStatsHandler } from './get-consume-stats.js';
+import { getBrokerConsumeStatsHandler } from './get-broker-consume-stats.js';
+import { getConsumerConnectionListHandler } from './get-consumer-connection-list.js';
+import { getProducerConnectionListHandler } from './get-producer-connection-list.js';
+import { updateAndCreateSubscriptionGroupHandler } from './update-and-create-subscription-group.js';
+import { updateAndCreateSubscriptionGroupListHandler } from './update-and-create-subscription-group-list.js';
+import { getAllSubscriptionGroupConfigHandler } from './get-all-subscription-group-config.js';
+import { getSubscriptionGroupConfigHandler } from './get-subscription-group-config.js';
+import { deleteSubscriptionGroupHandler } from './delete-subscription-group.js';
+import { invokeBrokerToResetOffsetHandler } from './invoke-broker-to-reset-offset.js';
+import { invokeBrokerToGetConsumerStatusHandler } from './invoke-broker-to-get-consumer-status.js';
+import { cloneGroupOffsetHandler } from './clone-group-offset.js';
+import { getConsumerRunningInfoHandler } from './get-consumer-running-info.js';
+
 export const brokerHandlers: readonly Handler<BrokerContext>[] = [
   sendMessageHandler,
   sendMessageV2Handler,
@@ -74,4 +88,17 @@ export const brokerHandlers: readonly Handler<BrokerContext>[] = [
   endTransactionHandler,
   checkClientConfigHandler,
   getTopicStatsInfoHandler,
+  getConsumeStatsHandler,
+  getBrokerConsumeStatsHandler,
+  getConsumerConnectionListHandler,
+  getProducerConnectionListHandler,
+  updateAndCreateSubscriptionGroupHandler,
+  updateAndCreateSubscriptionGroupListHandler,
+  getAllSubscriptionGroupConfigHandler,
+  getSubscriptionGroupConfigHandler,
+  deleteSubscriptionGroupHandler,
+  invokeBrokerToResetOffsetHandler,
+  invokeBrokerToGetConsumerStatusHandler,
+  cloneGroupOffsetHandler,
+  getConsumerRunningInfoHandler,
 ];

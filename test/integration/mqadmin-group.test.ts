@@ -1,0 +1,142 @@
+/**
+ * mqadmin-group.test.ts: the consumer group commands (updateSubGroup, updateSubGroupList,
+ * deleteSubGroup, getConsumerConfig, consumerProgress, consumerConnection, producerConnection,
+ * consumerStatus, brokerConsumeStats) as child processes against a NameServer + Broker started
+ * here: their output and their effect on the broker.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ConsumerSendMsgBackRequestHeader, RequestCode, ResponseCode } from '../../src/protocol/index.js';
+import type { RemotingClient } from '../../src/remoting/index.js';
+import { Message, Producer } from '../../src/index.js';
+import { decodeRecords, pullMessage, queueOffset } from '../harness/broker-requests.js';
+import { adminClient, createTopic, startBroker, startNamesrv, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
+import { collect, FAST_CLIENT } from '../harness/client.js';
+import { runToEnd } from '../harness/process.js';
+
+let namesrv: TestNamesrv;
+let broker: TestBroker;
+let admin: RemotingClient;
+let producer: Producer;
+
+function mqadmin(...args: string[]) {
+  return runToEnd('mqadmin', [...args, '-n', namesrv.address], { ...process.env, NAMESRV_ADDR: '' });
+}
+
+async function sendAll(topic: string, count: number, prefix: string): Promise<void> {
+  for (let index = 0; index < count; index++) await producer.send(new Message({ topic, body: `${prefix}${index}` }));
+}
+
+async function groupsFile(): Promise<Record<string, Record<string, unknown>>> {
+  const text = await readFile(join(broker.storeDir, 'config', 'subscriptionGroup.json'), 'utf8').catch(() => '{}');
+  return (JSON.parse(text) as { subscriptionGroupTable?: Record<string, Record<string, unknown>> }).subscriptionGroupTable ?? {};
+}
+
+/** The rows of a table printed by mqadmin: lines starting with `prefix`, split on runs of spaces. */
+function rows(stdout: string, prefix: string): string[][] {
+  return stdout.split('\n').filter((line) => line.startsWith(prefix)).map((line) => line.trim().split(/\s+/));
+}
+
+describe('mqadmin groups', { timeout: 180_000 }, () => {
+  before(async () => {
+    admin = adminClient();
+    namesrv = await startNamesrv();
+    broker = await startBroker({ namesrvAddr: namesrv.address, conf: { accessMessageInMemoryMaxRatio: '0' } });
+    producer = new Producer({ ...FAST_CLIENT, groupName: 'PID_mqadmin_group', namesrvAddr: namesrv.address });
+    await producer.start();
+  });
+
+  after(async () => {
+    await producer.shutdown();
+    await admin.close();
+    await broker.stop(true);
+    await namesrv.stop();
+  });
+
+  test('mqadmin updateSubGroup - creates the group in subscriptionGroup.json and its retryMaxTimes sends a failed message to the DLQ', async () => {
+    const created = await mqadmin('updateSubGroup', '-b', broker.address, '-g', 'GID_admin_sub', '-r', '0', '-o', 'true', '-q', '2', '-w', '2', '--attributes', '+a=b');
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, new RegExp(`^create subscription group to ${broker.address} success\\.$`, 'm'));
+    assert.match(
+      created.stdout,
+      /^SubscriptionGroupConfig\{groupName=GID_admin_sub, consumeEnable=true, consumeFromMinEnable=false, consumeBroadcastEnable=false, consumeMessageOrderly=true, retryQueueNums=2, retryMaxTimes=0, brokerId=0, whichBrokerWhenConsumeSlowly=2, .*attributes=\{\+a=b\}\}$/m,
+    );
+    const persisted = await waitFor(async () => (await groupsFile())['GID_admin_sub'], 'the group in subscriptionGroup.json');
+    assert.equal(persisted['retryMaxTimes'], 0);
+    assert.equal(persisted['consumeMessageOrderly'], true);
+    assert.equal(persisted['retryQueueNums'], 2);
+    assert.equal(persisted['whichBrokerWhenConsumeSlowly'], 2);
+    assert.deepEqual(persisted['attributes'], { a: 'b' });
+
+    // The retry path reads the group's retryMaxTimes when the client does not send its own.
+    await createTopic(admin, broker.address, namesrv.address, 'AdminSubTopic', 1);
+    await sendAll('AdminSubTopic', 1, 'doomed');
+    const [record] = decodeRecords((await pullMessage(admin, broker.address, { group: 'GID_admin_sub', topic: 'AdminSubTopic' })).body);
+    assert.ok(record);
+    const extFields = ConsumerSendMsgBackRequestHeader.encode({ offset: record.commitLogOffset, group: 'GID_admin_sub', delayLevel: 0, originTopic: 'AdminSubTopic', unitMode: false });
+    const back = await admin.invoke(broker.address, { code: RequestCode.CONSUMER_SEND_MSG_BACK, extFields }, 5000);
+    assert.equal(back.code, ResponseCode.SUCCESS, back.remark);
+    await waitFor(async () => (await queueOffset(admin, broker.address, RequestCode.GET_MAX_OFFSET, '%DLQ%GID_admin_sub', 0)) === 1, 'the message in the DLQ');
+  });
+
+  test('mqadmin updateSubGroup - a bad flag prints the usage and fails; neither -b nor -c prints the usage', async () => {
+    const bad = await mqadmin('updateSubGroup', '-g', 'G', '-z');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^Unrecognized option: -z\nusage: mqadmin updateSubGroup /);
+    const missing = await mqadmin('updateSubGroup', '-b', broker.address);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^Missing required option: g\n/);
+    const neither = await mqadmin('updateSubGroup', '-g', 'GID_nowhere');
+    assert.equal(neither.code, 0);
+    assert.match(neither.stdout, /^usage: mqadmin updateSubGroup /);
+    const notInt = await mqadmin('updateSubGroup', '-b', broker.address, '-g', 'G', '-r', 'many');
+    assert.equal(notInt.code, 1);
+    assert.match(notInt.stderr, /^updateSubGroup command failed: option --retryMaxTimes: "many" is not an integer/);
+    const badName = await mqadmin('updateSubGroup', '-b', broker.address, '-g', 'bad group');
+    assert.equal(badName.code, 1);
+    assert.match(badName.stderr, /INVALID_PARAMETER\(29\) The specified group: bad group, contains illegal characters/);
+  });
+
+  test('mqadmin consumerProgress - per queue broker offset, consumer offset and diff add up to the true lag; without -g one line per group', async () => {
+    await createTopic(admin, broker.address, namesrv.address, 'ProgressTopic', 2);
+    await sendAll('ProgressTopic', 10, 'a');
+    const consumer = await collect(namesrv.address, 'GID_progress', 'ProgressTopic');
+    await consumer.waitForCount(10);
+    await consumer.consumer.shutdown();
+    await sendAll('ProgressTopic', 5, 'b');
+
+    const progress = await mqadmin('consumerProgress', '-g', 'GID_progress');
+    assert.equal(progress.code, 0, progress.stderr);
+    const header = `${'#Topic'.padEnd(64)}  ${'#Broker Name'.padEnd(32)}  #QID  ${'#Broker Offset'.padEnd(20)}  ${'#Consumer Offset'.padEnd(20)}  ${'#Diff'.padEnd(20)} ${'#Inflight'.padEnd(20)}#LastTime`;
+    assert.ok(progress.stdout.startsWith(`${header}\n`), progress.stdout);
+    const queues = rows(progress.stdout, 'ProgressTopic');
+    assert.equal(queues.length, 2);
+    let brokerTotal = 0;
+    let diffTotal = 0;
+    for (const [topic, brokerName, queueId, brokerOffset, consumerOffset, diff, inflight, date, time] of queues) {
+      assert.equal(topic, 'ProgressTopic');
+      assert.equal(brokerName, 'broker-a');
+      assert.ok(queueId === '0' || queueId === '1');
+      assert.equal(Number(diff), Number(brokerOffset) - Number(consumerOffset));
+      assert.equal(inflight, '0');
+      assert.match(`${date} ${time}`, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      brokerTotal += Number(brokerOffset);
+      diffTotal += Number(diff);
+    }
+    assert.equal(brokerTotal, 15);
+    assert.equal(diffTotal, 5);
+    assert.match(progress.stdout, /\n\nConsume TPS: \d+\.\d{2}\nConsume Diff Total: 5\nConsume Inflight Total: 0\n$/);
+
+    const all = await mqadmin('consumerProgress');
+    assert.equal(all.code, 0, all.stderr);
+    assert.ok(all.stdout.startsWith(`${'#Group'.padEnd(64)}  #Count  ${'#Version'.padEnd(24)} #Type  ${'#Model'.padEnd(14)}  #TPS     #Diff Total\n`), all.stdout);
+    assert.ok(all.stdout.includes(`\n${'GID_progress'.padEnd(64)}  0       ${'OFFLINE'.padEnd(24)}        ${''.padEnd(14)}  0        5\n`), all.stdout);
+
+    const unknown = await mqadmin('consumerProgress', '-g', 'GID_never_seen');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /^consumerProgress command failed: /);
+    assert.doesNotMatch(unknown.stderr, /\n\s+at /);
+  });
+});
