@@ -9,7 +9,7 @@
  * Pulls are LITE_PULL_MESSAGE (361) with the LITE_PULL sysFlag, as DefaultLitePullConsumer sends
  * them (pullSyncImpl: suspend, subscription, lite pull; no commit offset).
  */
-import { PullSysFlag, type ConsumerData } from '../../protocol/index.js';
+import { PullSysFlag, type ConsumerData, type QueueOffsetEntry } from '../../protocol/index.js';
 import { ClientInstance, uniqueInstanceName, type ConsumerInner } from '../core/client-instance.js';
 import { illegalArgument, MQClientError, ClientErrorCode } from '../errors.js';
 import { MessageQueue, type MessageExt, type MessageQueueLike } from '../message.js';
@@ -190,6 +190,23 @@ export class LitePullConsumer implements AsyncIterable<MessageExt> {
     this.startTask(mq);
   }
 
+  /** RESET_CONSUMER_CLIENT_OFFSET: held queues of the topic start again at the broker's offsets. */
+  private async resetOffset(topic: string, offsets: readonly QueueOffsetEntry[]): Promise<void> {
+    for (const { queue, offset } of offsets) {
+      const mq = MessageQueue.from(queue);
+      const entry = this.assigned.get(mq);
+      if (mq.topic !== topic || entry === undefined) continue;
+      this.cache.removeQueue(mq);
+      entry.processQueue.clear();
+      this.cancelTask(mq);
+      entry.seekOffset = offset;
+      entry.consumeOffset = offset;
+      this.offsetStore.updateOffset(mq, offset, false);
+      await this.offsetStore.persist(mq);
+      this.startTask(mq);
+    }
+  }
+
   async seekToBegin(queue: MessageQueueLike): Promise<void> {
     await this.seek(queue, await this.admin.minOffset(this.wire(queue)));
   }
@@ -251,9 +268,7 @@ export class LitePullConsumer implements AsyncIterable<MessageExt> {
         if (this.state === 'RUNNING' && this.mode === 'SUBSCRIBE') await this.rebalance.doRebalance();
       },
       persistConsumerOffset: () => this.offsetStore.persistAll(this.assigned.all().map((entry) => entry.queue), false),
-      resetOffset: async () => {
-        throw illegalArgument('a LitePullConsumer resets its offsets with seek()');
-      },
+      resetOffset: (topic, offsets) => this.resetOffset(topic, offsets),
     };
   }
 
