@@ -11,15 +11,21 @@
  *    file system fails every later call), then the time of the next start, per GiB of tail.
  * 4. Reads: every queue read back with getMessage, hot (page cache) and cold (after dropping the
  *    page cache, when /proc/sys/vm/drop_caches is writable; root only).
+ * 5. Backlog: memory (after a GC) and open descriptors with an empty store, a tenth of
+ *    BACKLOG_BYTES and all of it; then pulls of 32 messages at recent offsets (just written, hot)
+ *    and at the oldest offsets (after dropping the page cache when allowed), time per pull.
  * Every figure is the median of RUNS runs, printed with the runs as markdown tables.
  *
- *   npm run bench:store -- [--dir /path/on/the/disk/to/test] [--quick]
+ *   npm run bench:store -- [--dir /path/on/the/disk/to/test] [--quick] [--backlog-only] [--keep-caches]
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { encodeSocketAddress, tagsCode } from '../src/message/index.js';
 import { testLogger } from '../src/log/index.js';
 import { createMessageStore, storeConfigWith, type MessageStore, type PutMessageRequest, type StoreConfig } from '../src/store/index.js';
@@ -39,6 +45,8 @@ const PRODUCERS = [1, 16, 256, 1000];
 const QUEUES = 8;
 const RECOVERY_TAIL_BYTES = quick ? 128 * MiB : 512 * MiB;
 const READ_BYTES = quick ? 128 * MiB : 512 * MiB;
+const BACKLOG_BYTES = quick ? 256 * MiB : 4 * GiB;
+const BACKLOG_PULLS = quick ? 400 : 2000;
 const STORE_HOST = encodeSocketAddress('127.0.0.1', 10911);
 const BORN_HOST = encodeSocketAddress('10.0.0.7', 50123);
 const BODY = Buffer.alloc(KiB, 0x61);
@@ -61,6 +69,9 @@ function request(queueId: number): PutMessageRequest {
   };
 }
 
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 const fmt = (value: number): string => Math.round(value).toLocaleString('en-US');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -71,6 +82,7 @@ function settle(): void {
 }
 
 function dropCaches(): boolean {
+  if (process.argv.includes('--keep-caches')) return false;
   try {
     settle();
     writeFileSync('/proc/sys/vm/drop_caches', '3\n');
@@ -322,9 +334,60 @@ async function readTable(): Promise<string[]> {
   return lines;
 }
 
+/** Heap, off-heap and resident MiB after a GC, and the process's open descriptors. */
+function footprint(): { heap: number; external: number; rss: number; fds: number } {
+  gc();
+  const usage = process.memoryUsage();
+  return { heap: usage.heapUsed / MiB, external: usage.external / MiB, rss: usage.rss / MiB, fds: readdirSync('/proc/self/fd').length };
+}
+
+/** Microseconds per pull of 32 messages: p50 and p99 over BACKLOG_PULLS pulls, one at a time. */
+async function pullTimes(store: MessageStore, offsetIn: (max: number) => number): Promise<{ p50: number; p99: number }> {
+  const times: number[] = [];
+  for (let index = 0; index < BACKLOG_PULLS; index++) {
+    const queueId = index % QUEUES;
+    const offset = offsetIn(store.getMaxOffsetInQueue('BenchTopic', queueId));
+    const started = performance.now();
+    const result = await store.getMessage({ topic: 'BenchTopic', queueId, offset, maxMsgNums: 32 });
+    times.push((performance.now() - started) * 1000);
+    if (result.status !== 'FOUND') throw new Error(`pull ${queueId}@${offset}: ${result.status}`);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(times.length / 2)] ?? 0, p99: times[Math.floor(times.length * 0.99)] ?? 0 };
+}
+
+async function backlogTable(): Promise<string[]> {
+  settle();
+  return withDir(async (root) => {
+    const store = openStore(benchConfig(root));
+    await store.start();
+    const lines = [`### Backlog (1 KiB messages over ${QUEUES} queues)`, '| store holds | heap MiB | external MiB | RSS MiB | open fds |', '|---|---|---|---|---|'];
+    const reading = (label: string): void => {
+      const { heap, external, rss, fds } = footprint();
+      lines.push(`| ${label} | ${heap.toFixed(1)} | ${external.toFixed(1)} | ${rss.toFixed(1)} | ${fds} |`);
+    };
+    reading('nothing');
+    let messages = 0;
+    for (const share of [0.1, 1]) {
+      messages += await fill(store, BACKLOG_BYTES * share);
+      reading(`${fmt(messages)} messages (${((BACKLOG_BYTES * share) / MiB).toFixed(0)} MiB)`);
+    }
+    const recent = await pullTimes(store, (max) => Math.max(0, max - 32 - Math.floor(Math.random() * 1000)));
+    const dropped = dropCaches();
+    const old = await pullTimes(store, () => Math.floor(Math.random() * 1000));
+    await store.shutdown();
+    lines.push('', '| pull of 32 | p50 µs | p99 µs |', '|---|---|---|');
+    lines.push(`| recent offsets (hot) | ${fmt(recent.p50)} | ${fmt(recent.p99)} |`);
+    lines.push(`| oldest offsets (${dropped ? 'page cache dropped' : 'page cache NOT dropped'}) | ${fmt(old.p50)} | ${fmt(old.p99)} |`);
+    return lines;
+  });
+}
+
 async function main(): Promise<void> {
   console.error(`bench:store in ${BASE_DIR}${quick ? ' (quick)' : ''}`);
-  const sections = [['## Machine', ...machine()], await machineLimits(), await appendTable(), await recoveryTable(), await readTable()];
+  const sections = process.argv.includes('--backlog-only')
+    ? [['## Machine', ...machine()], await backlogTable()]
+    : [['## Machine', ...machine()], await machineLimits(), await appendTable(), await recoveryTable(), await readTable(), await backlogTable()];
   sections.push([`Load average at the end: ${loadavg().map((value) => value.toFixed(2)).join(', ')}`]);
   console.log(sections.map((lines) => lines.join('\n')).join('\n\n'));
 }
