@@ -14,6 +14,8 @@ export const NamesrvConfigSchema = {
   listenPort: key.int(9876, 'TCP port the name server listens on; 0 picks a free port', { min: 0, max: 65535 }),
   bindAddress: key.string('0.0.0.0', 'address the name server binds to'),
   kvConfigPath: key.string(join(homedir(), 'namesrv', 'kvConfig.json'), 'file that keeps the KV config (PUT_KV_CONFIG)'),
+  configStorePath: key.string(join(homedir(), 'namesrv', 'namesrv.properties'), 'file the configuration is written to after UPDATE_NAMESRV_CONFIG'),
+  configBlackList: key.string('configBlackList;configStorePath;kvConfigPath', 'keys UPDATE_NAMESRV_CONFIG refuses to change, separated by ";"'),
   orderMessageEnable: key.boolean(false, 'add orderTopicConf from the ORDER_TOPIC_CONFIG namespace to topic routes'),
   returnOrderTopicConfigToBroker: key.boolean(true, 'answer REGISTER_BROKER with the ORDER_TOPIC_CONFIG namespace'),
   scanNotActiveBrokerInterval: key.long(5000, 'milliseconds between scans for brokers whose registration expired', {
@@ -38,7 +40,6 @@ export type NamesrvConfig = ConfigOf<typeof NamesrvConfigSchema>;
 /** RocketMQ NamesrvConfig / NettyServerConfig / NettyClientConfig keys with no effect here. */
 export const NAMESRV_UNSUPPORTED_KEYS: ReadonlySet<string> = new Set([
   'rocketmqHome',
-  'configStorePath',
   'productEnvName',
   'clusterTest',
   'clientRequestThreadPoolNums',
@@ -48,7 +49,6 @@ export const NAMESRV_UNSUPPORTED_KEYS: ReadonlySet<string> = new Set([
   'unRegisterBrokerQueueCapacity',
   'notifyMinBrokerIdChanged',
   'enableControllerInNamesrv',
-  'configBlackList',
   'serverWorkerThreads',
   'serverCallbackExecutorThreads',
   'serverSelectorThreads',

@@ -13,6 +13,7 @@ import type { Logger } from '../log/index.js';
 import { Dispatcher, RemotingServer, type Connection } from '../remoting/index.js';
 import { systemClock, type Clock } from '../time/index.js';
 import type { NamesrvConfig } from './config.js';
+import { NamesrvConfigStore } from './config-store.js';
 import { namesrvHandlers, type NamesrvContext } from './handlers/table.js';
 import { KVConfig } from './kv-config.js';
 import { RouteTable } from './route-table.js';
@@ -27,7 +28,8 @@ export interface NameServerOptions {
 type State = 'NEW' | 'STARTING' | 'RUNNING' | 'STOPPED';
 
 export class NameServer {
-  readonly config: NamesrvConfig;
+  /** The configuration in force (UPDATE_NAMESRV_CONFIG changes it at run time). */
+  private readonly configStore: NamesrvConfigStore;
   /** The route state; read it in tests, change it only through requests. */
   readonly routes: RouteTable;
   private readonly logger: Logger;
@@ -40,7 +42,7 @@ export class NameServer {
   private boundPort = 0;
 
   constructor(options: NameServerOptions) {
-    this.config = options.config;
+    this.configStore = new NamesrvConfigStore(options.config);
     this.logger = options.logger;
     this.clock = options.clock ?? systemClock;
     this.routes = new RouteTable({
@@ -56,8 +58,12 @@ export class NameServer {
     this.state = 'STARTING';
     try {
       this.kv = await KVConfig.load(this.config.kvConfigPath);
+      const store = this.configStore;
       const ctx: NamesrvContext = {
-        config: this.config,
+        get config() {
+          return store.config;
+        },
+        configStore: store,
         routes: this.routes,
         kv: this.kv,
         clock: this.clock,
@@ -82,6 +88,10 @@ export class NameServer {
     this.scanTimer.unref();
     this.state = 'RUNNING';
     this.logger.info({ port: this.boundPort, kvConfigPath: this.config.kvConfigPath }, 'name server started');
+  }
+
+  get config(): NamesrvConfig {
+    return this.configStore.config;
   }
 
   /** The port listened on (the real one when listenPort is 0); 0 before start. */
@@ -109,6 +119,7 @@ export class NameServer {
     clearInterval(this.scanTimer);
     await this.server?.close();
     await this.kv?.flush();
+    await this.configStore.flush();
     this.logger.info('name server stopped');
   }
 

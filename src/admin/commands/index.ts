@@ -18,6 +18,10 @@ import { updateTopicPermCommand } from './update-topic-perm.js';
 import { topicStatusCommand } from './topic-status.js';
 import { topicClusterListCommand } from './topic-cluster-list.js';
 import { updateOrderConfCommand } from './update-order-conf.js';
+import { getNamesrvConfigCommand } from './get-namesrv-config.js';
+import { updateNamesrvConfigCommand } from './update-namesrv-config.js';
+import { updateKvConfigCommand } from './update-kv-config.js';
+import { deleteKvConfigCommand } from './delete-kv-config.js';
 import { queryMsgByIdCommand } from './query-msg-by-id.js';
 import { queryMsgByKeyCommand } from './query-msg-by-key.js';
 import { queryMsgByUniqueKeyCommand } from './query-msg-by-unique-key.js';
@@ -40,6 +44,10 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   topicStatusCommand,
   topicClusterListCommand,
   updateOrderConfCommand,
+  getNamesrvConfigCommand,
+  updateNamesrvConfigCommand,
+  updateKvConfigCommand,
+  deleteKvConfigCommand,
   queryMsgByIdCommand,
   queryMsgByKeyCommand,
   queryMsgByUniqueKeyCommand,

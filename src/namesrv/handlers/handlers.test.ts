@@ -24,6 +24,7 @@ import { ManualClock } from '../../time/index.js';
 import { namesrvConfig, type NamesrvConfig } from '../config.js';
 import { KVConfig } from '../kv-config.js';
 import { RouteTable } from '../route-table.js';
+import { NamesrvConfigStore } from '../config-store.js';
 import { javaCrc32 } from './register-broker.js';
 import { namesrvHandlers, type NamesrvContext } from './table.js';
 
@@ -48,6 +49,7 @@ async function setup(t: TestContext, overrides: Partial<NamesrvConfig> = {}): Pr
   const config = namesrvConfig({ kvConfigPath: join(dir, 'kvConfig.json'), ...overrides });
   const ctx: NamesrvContext = {
     config,
+    configStore: new NamesrvConfigStore(config),
     routes: new RouteTable({ clock, supportActingMaster: config.supportActingMaster }),
     kv: await KVConfig.load(config.kvConfigPath),
     clock,

@@ -18,6 +18,7 @@ import { queryDataVersion } from './query-data-version.js';
 import { registerBroker } from './register-broker.js';
 import { registerTopicInNamesrv } from './register-topic-in-namesrv.js';
 import { unregisterBroker } from './unregister-broker.js';
+import { updateNamesrvConfig } from './update-namesrv-config.js';
 import { wipeWritePermOfBroker } from './wipe-write-perm-of-broker.js';
 
 export type { NamesrvContext } from './context.js';
@@ -37,6 +38,7 @@ export const namesrvHandlers: readonly Handler<NamesrvContext>[] = [
   getKVListByNamespace, // 219
   getTopicsByCluster, // 224
   getSystemTopicList, // 304
+  updateNamesrvConfig, // 318
   getNamesrvConfig, // 319
   queryDataVersion, // 322
   addWritePermOfBroker, // 327
