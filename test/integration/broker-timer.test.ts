@@ -18,7 +18,7 @@ import { Message, Producer } from '../../src/index.js';
 import { adminClient, createTopic, startBroker, startNamesrv, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
 import { FAST_CLIENT } from '../harness/client.js';
 import { REQUEST_TIMEOUT_MS, decodeRecords, propertiesString, pullHeader, pullMessage, recordProperties, sendMessage, sendResult } from '../harness/broker-requests.js';
-import { COMMIT, endTransaction, halfOfSend, sendHalf } from '../harness/transaction-requests.js';
+import { COMMIT, endTransaction, halfOfSend, ROLLBACK, sendHalf } from '../harness/transaction-requests.js';
 
 const CONF = { recallMessageEnable: 'true', timerMaxDelaySec: '3600', timerFlushIntervalMs: '100' };
 /** Sanity bound on lateness in tests (the benchmark measures precision). */
@@ -285,6 +285,19 @@ describe('broker timer messages', { timeout: 120_000 }, () => {
     const [record] = await pullUntil(broker.address, 'TimerTransaction', 1);
     assert.ok(record);
     assertOnTime(record, committedFrom + 1200, committedBy + 1200, 'committed timer message');
+  });
+
+  test('broker-timer - a commit whose timer properties are refused answers as Java\'s END_TRANSACTION does and leaves the transaction open', async () => {
+    await createTopic(admin, broker.address, namesrv.address, 'TimerTransactionRefused', 1);
+    // A half is not checked for timer properties (Java's put hook skips prepared messages): the commit is.
+    const half = await sendHalf(admin, broker.address, 'PID_timer_tx', { topic: 'TimerTransactionRefused', body: 'too far', extraProperties: { TIMER_DELAY_SEC: '3601' } });
+    const refused = await endTransaction(admin, broker.address, 'PID_timer_tx', halfOfSend(half), COMMIT);
+    assert.equal(refused.code, ResponseCode.MESSAGE_ILLEGAL);
+    assert.equal(refused.remark, 'timer message illegal, the delay time should not be bigger than the max delay 3600000ms; or if set del msg, the delay time should be bigger than the current time');
+    const rolledBack = await endTransaction(admin, broker.address, 'PID_timer_tx', halfOfSend(half), ROLLBACK);
+    assert.equal(rolledBack.code, ResponseCode.SUCCESS, 'still open: a later decision is taken');
+    const max = await admin.invoke(broker.address, { code: RequestCode.GET_MAX_OFFSET, extFields: { topic: 'TimerTransactionRefused', queueId: '0' } }, REQUEST_TIMEOUT_MS);
+    assert.equal(max.extFields?.['offset'], '0', 'nothing delivered');
   });
 
   test('broker-timer - our SDK\'s Message.deliverTimeMs (TIMER_DELIVER_MS) goes through the timer', async () => {

@@ -10,3 +10,10 @@ test('put-result - a full disk answers SERVICE_NOT_AVAILABLE and the remark keep
   assert.match(response.remark ?? '', /the broker's disk is full/);
   assert.ok(response.remark?.includes(reason), response.remark);
 });
+
+test('put-result - a SYNC_FLUSH put whose fdatasync outlasted syncFlushTimeout answers FLUSH_DISK_TIMEOUT (10), a stored put Java counts as sent', () => {
+  const response = putResultToResponse({ status: 'FLUSH_DISK_TIMEOUT', messages: [] }, 4 * 1024 * 1024);
+  assert.equal(response.code, ResponseCode.FLUSH_DISK_TIMEOUT);
+  assert.equal(ResponseCode.FLUSH_DISK_TIMEOUT, 10);
+  assert.equal(putResultToResponse({ status: 'OS_PAGE_CACHE_BUSY', reason: 'both write buffers are full' }, 1024).code, ResponseCode.SYSTEM_BUSY);
+});
