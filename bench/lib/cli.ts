@@ -1,0 +1,36 @@
+/**
+ * cli.ts: the options bench:produce, bench:consume and bench:latency share (commander).
+ */
+import { Command, InvalidArgumentError } from 'commander';
+
+export function positiveInt(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < 1 || !Number.isSafeInteger(number)) throw new InvalidArgumentError('not a positive integer');
+  return number;
+}
+
+export interface CommonOptions {
+  readonly namesrv: string;
+  readonly topic: string;
+  readonly size: number;
+}
+
+/** A command with --namesrv (NAMESRV_ADDR or 127.0.0.1:9876), --topic and --size. */
+export function benchCommand(name: string, description: string): Command {
+  return new Command(name)
+    .description(description)
+    .option('--namesrv <addr>', 'name server address list, host:port;host:port', process.env['NAMESRV_ADDR'] ?? '127.0.0.1:9876')
+    .option('--topic <topic>', 'topic', 'BenchmarkTest')
+    .option('--size <bytes>', 'message body size, bytes', positiveInt, 1024);
+}
+
+/** Runs `main`, printing a failure on one line and exiting 1; exits 0 when done (clients may keep timers). */
+export function run(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

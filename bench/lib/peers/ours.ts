@@ -1,0 +1,70 @@
+/**
+ * ours.ts: our NameServer and Broker as bench:peers systems, run as the user would run them
+ * (bin/mqnamesrv and bin/mqbroker as child processes with a broker.conf; the compiled code in
+ * dist/), measured through our client SDK: ASYNC_FLUSH and SYNC_FLUSH. Also the standalone
+ * entry's start-to-boot-line time.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, startServer } from '../processes.js';
+import { rocketmqSystem } from '../rocketmq.js';
+import type { Peer, RunningPeer } from './peer.js';
+
+/** The repository root: this file is dist-bench/bench/lib/peers/ours.js. */
+export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+async function start(dir: string, flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH'): Promise<RunningPeer> {
+  const [namesrvPort, brokerPort] = [await freePort(), await freePort()];
+  const namesrvAddr = `127.0.0.1:${namesrvPort}`;
+  await writeFile(join(dir, 'namesrv.conf'), [`listenPort=${namesrvPort}`, `kvConfigPath=${join(dir, 'kvConfig.json')}`, `configStorePath=${join(dir, 'namesrv.properties')}`, ''].join('\n'));
+  await writeFile(
+    join(dir, 'broker.conf'),
+    ['brokerClusterName=DefaultCluster', 'brokerName=broker-bench', 'brokerId=0', 'brokerIP1=127.0.0.1', `listenPort=${brokerPort}`,
+      `namesrvAddr=${namesrvAddr}`, `storePathRootDir=${join(dir, 'store')}`, `flushDiskType=${flushDiskType}`, ''].join('\n'),
+  );
+  const node = process.execPath;
+  const namesrv = await startServer({ name: 'mqnamesrv', command: node, args: [join(ROOT, 'bin/mqnamesrv'), '-c', join(dir, 'namesrv.conf')], dir, ready: /boot success/ });
+  const broker = await startServer({ name: 'mqbroker', command: node, args: [join(ROOT, 'bin/mqbroker'), '-c', join(dir, 'broker.conf')], dir, ready: /boot success/ }).catch(async (error: unknown) => {
+    await namesrv.stop();
+    throw error;
+  });
+  return {
+    system: rocketmqSystem({ namesrvAddr, name: `ours-${flushDiskType}` }),
+    pid: broker.pid,
+    bootMs: broker.bootMs,
+    stop: async () => {
+      await broker.stop();
+      await namesrv.stop();
+    },
+  };
+}
+
+function oursPeer(flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH'): Peer {
+  return {
+    name: flushDiskType === 'ASYNC_FLUSH' ? 'ours-async' : 'ours-sync',
+    label: `rocketmq-ts broker, ${flushDiskType}, our client SDK (Producer, PushConsumer)`,
+    workloads: flushDiskType === 'ASYNC_FLUSH' ? 'all' : 'publish',
+    start: (dir) => start(dir, flushDiskType),
+    version: async () => {
+      const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+      return manifest.version;
+    },
+  };
+}
+
+export const oursAsync = oursPeer('ASYNC_FLUSH');
+export const oursSync = oursPeer('SYNC_FLUSH');
+
+/** Milliseconds from spawning the standalone entry (name server + broker) to the broker's boot line. */
+export async function standaloneBootMs(dir: string): Promise<number> {
+  const server = await startServer({
+    name: 'standalone',
+    command: process.execPath,
+    args: [join(ROOT, 'dist/src/bin/standalone.js'), '--namesrv-port', '0', '--broker-port', '0', '--store', join(dir, 'store')],
+    dir,
+    ready: /The broker\[.*boot success/,
+  });
+  await server.stop();
+  return server.bootMs;
+}

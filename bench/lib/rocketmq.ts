@@ -1,0 +1,76 @@
+/**
+ * rocketmq.ts: the workload seam over our client SDK (the package root, src/index.ts), so the
+ * same code measures our broker and Apache RocketMQ behind any NameServer.
+ *
+ * A publisher is one Producer (its own instanceName); modes: async (the send's promise is the
+ * acknowledgement), oneway (acknowledged once handed to the connection). A subscription is a
+ * PushConsumer of a fresh group, from the first offset or the last one; returning SUCCESS is the
+ * acknowledgement (offsets are committed by the client, as RocketMQ's).
+ */
+import { ConsumeResult, Producer, PushConsumer } from '../../src/index.js';
+import { createLogger } from '../../src/log/index.js';
+import type { Completion, MessagingSystem, Publisher, Subscription } from './workload.js';
+
+export type SendMode = 'async' | 'oneway';
+
+let instances = 0;
+
+function uniqueName(prefix: string): string {
+  instances++;
+  return `${prefix}_${process.pid}_${Date.now().toString(36)}_${instances}`;
+}
+
+const logger = createLogger({ destination: 2, level: process.env['LOG_LEVEL'] ?? 'warn' });
+
+class RocketMQPublisher implements Publisher {
+  constructor(
+    private readonly producer: Producer,
+    private readonly topic: string,
+    private readonly mode: SendMode,
+  ) {}
+
+  send(body: Buffer, completion: Completion): void {
+    if (this.mode === 'oneway') this.producer.sendOneway({ topic: this.topic, body }).then(completion.ok, completion.fail);
+    else this.producer.send({ topic: this.topic, body }).then(completion.ok, completion.fail);
+  }
+
+  close(): Promise<void> {
+    return this.producer.shutdown();
+  }
+}
+
+export interface RocketMQOptions {
+  readonly namesrvAddr: string;
+  readonly mode?: SendMode;
+  /** PushConsumer pullBatchSize (RocketMQ's default: 32). */
+  readonly pullBatchSize?: number;
+  readonly name?: string;
+}
+
+export function rocketmqSystem(options: RocketMQOptions): MessagingSystem {
+  return {
+    name: options.name ?? 'rocketmq',
+    async publisher(topic: string): Promise<Publisher> {
+      const producer = new Producer({ groupName: uniqueName('PID_bench'), instanceName: uniqueName('bench'), namesrvAddr: options.namesrvAddr, logger });
+      await producer.start();
+      return new RocketMQPublisher(producer, topic, options.mode ?? 'async');
+    },
+    async subscribe(topic: string, fromStart: boolean, onMessage: (body: Buffer) => void): Promise<Subscription> {
+      const consumer = new PushConsumer({
+        groupName: uniqueName('GID_bench'),
+        instanceName: uniqueName('bench'),
+        namesrvAddr: options.namesrvAddr,
+        consumeFromWhere: fromStart ? 'CONSUME_FROM_FIRST_OFFSET' : 'CONSUME_FROM_LAST_OFFSET',
+        pullBatchSize: options.pullBatchSize ?? 32,
+        logger,
+      });
+      consumer.subscribe(topic, '*');
+      consumer.onMessage((messages) => {
+        for (const message of messages) onMessage(message.body);
+        return ConsumeResult.SUCCESS;
+      });
+      await consumer.start();
+      return { close: () => consumer.shutdown() };
+    },
+  };
+}

@@ -1,0 +1,269 @@
+/**
+ * workload.ts: the workloads every benchmark runs, over a small seam any messaging system fits.
+ *
+ * A system gives a Publisher (send one body, report the acknowledgement through a Completion) and
+ * subscriptions (deliver bodies, acknowledge each after the callback returns). The workloads:
+ * - publish: keep `inFlight` sends pending until `messages` are acknowledged or `durationMs` ends;
+ *   each of the window's slots owns its Completion and its start time (no allocation per message
+ *   on our side), send RT goes into a Histogram.
+ * - drain: subscribe from the start and count deliveries until `messages` arrived.
+ * - latency: sends at a fixed rate from one 1 ms ticker (no timer per message); the body carries
+ *   the time the message was due (not when it went out, so a stalled sender counts against the
+ *   system: no coordinated omission); the subscriber records now - due.
+ * A Ticker calls back once a second with the interval's figures; bounded by a deadline each.
+ */
+import { Histogram, nowNs } from './histogram.js';
+
+/** Prebuilt per window slot; a Publisher calls exactly one of them once per send. */
+export interface Completion {
+  readonly ok: () => void;
+  readonly fail: (error: unknown) => void;
+  /** Node-style (error-first) form of the two above. */
+  readonly callback: (error?: unknown) => void;
+}
+
+export interface Publisher {
+  send(body: Buffer, completion: Completion): void;
+  close(): Promise<void>;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+export interface MessagingSystem {
+  readonly name: string;
+  publisher(topic: string): Promise<Publisher>;
+  /** Delivers every message of `topic` from its first one (fromStart) or from now on, acknowledging each. */
+  subscribe(topic: string, fromStart: boolean, onMessage: (body: Buffer) => void): Promise<Subscription>;
+}
+
+export interface Interval {
+  readonly second: number;
+  readonly messages: number;
+  readonly bytes: number;
+  readonly histogram: Histogram;
+  readonly errors: number;
+}
+
+export interface Result {
+  readonly messages: number;
+  readonly bytes: number;
+  readonly errors: number;
+  readonly elapsedNs: number;
+  readonly histogram: Histogram;
+  readonly firstError?: unknown;
+}
+
+export type OnInterval = (interval: Interval) => void;
+
+/** Counts messages and keeps a per-second and a total histogram; prints through onInterval. */
+export class Meter {
+  readonly total = new Histogram();
+  private readonly window = new Histogram();
+  messages = 0;
+  bytes = 0;
+  errors = 0;
+  firstError: unknown;
+  private windowMessages = 0;
+  private windowBytes = 0;
+  private windowErrors = 0;
+  private seconds = 0;
+  private timer: NodeJS.Timeout | undefined;
+  readonly startNs = nowNs();
+
+  constructor(private readonly onInterval?: OnInterval) {
+    if (onInterval !== undefined) this.timer = setInterval(() => this.tick(), 1000);
+  }
+
+  hit(bytes: number, latencyUs: number): void {
+    this.messages++;
+    this.bytes += bytes;
+    this.windowMessages++;
+    this.windowBytes += bytes;
+    if (latencyUs >= 0) {
+      this.total.record(latencyUs);
+      this.window.record(latencyUs);
+    }
+  }
+
+  error(error: unknown): void {
+    this.errors++;
+    this.windowErrors++;
+    if (this.firstError === undefined) this.firstError = error;
+  }
+
+  private tick(): void {
+    this.seconds++;
+    this.onInterval?.({ second: this.seconds, messages: this.windowMessages, bytes: this.windowBytes, histogram: this.window, errors: this.windowErrors });
+    this.window.reset();
+    this.windowMessages = 0;
+    this.windowBytes = 0;
+    this.windowErrors = 0;
+  }
+
+  finish(): Result {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    return { messages: this.messages, bytes: this.bytes, errors: this.errors, elapsedNs: nowNs() - this.startNs, histogram: this.total, firstError: this.firstError };
+  }
+}
+
+export interface PublishOptions {
+  readonly body: Buffer;
+  readonly inFlight: number;
+  /** Stop after this many acknowledged sends (or failed ones), or at durationMs, whichever first. */
+  readonly messages?: number;
+  readonly durationMs?: number;
+  /** Give up when this many sends failed (a broken system must not spin). */
+  readonly maxErrors?: number;
+  readonly onInterval?: OnInterval;
+}
+
+/** Keeps `inFlight` sends pending on each publisher (round robin over slots) until done. */
+export function publish(publishers: readonly Publisher[], options: PublishOptions): Promise<Result> {
+  const meter = new Meter(options.onInterval);
+  const limit = options.messages ?? Number.MAX_SAFE_INTEGER;
+  const deadlineNs = options.durationMs === undefined ? Number.MAX_SAFE_INTEGER : meter.startNs + options.durationMs * 1e6;
+  const maxErrors = options.maxErrors ?? 1000;
+  const size = options.body.length;
+  let launched = 0;
+  let pending = 0;
+  return new Promise<Result>((resolve) => {
+    const stopping = (): boolean => launched >= limit || meter.errors >= maxErrors || nowNs() >= deadlineNs;
+    const slots: { start: number; completion: Completion; publisher: Publisher }[] = [];
+    const launch = (slot: (typeof slots)[number]): void => {
+      if (stopping()) {
+        if (pending === 0) resolve(meter.finish());
+        return;
+      }
+      launched++;
+      pending++;
+      slot.start = nowNs();
+      slot.publisher.send(options.body, slot.completion);
+    };
+    for (const publisher of publishers) {
+      for (let index = 0; index < options.inFlight; index++) {
+        const slot = { start: 0, publisher, completion: undefined as unknown as Completion };
+        const ok = (): void => {
+          pending--;
+          meter.hit(size, (nowNs() - slot.start) / 1000);
+          launch(slot);
+        };
+        const fail = (error: unknown): void => {
+          pending--;
+          meter.error(error);
+          launch(slot);
+        };
+        slot.completion = { ok, fail, callback: (error?: unknown) => (error ? fail(error) : ok()) };
+        slots.push(slot);
+      }
+    }
+    for (const slot of slots) launch(slot);
+  });
+}
+
+/** Subscribes from the first message and counts until `messages` arrived or `timeoutMs` passed. */
+export async function drain(system: MessagingSystem, topic: string, messages: number, timeoutMs: number, onInterval?: OnInterval): Promise<Result> {
+  const meter = new Meter(onInterval);
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const subscription = await system.subscribe(topic, true, (body) => {
+    meter.hit(body.length, -1);
+    if (meter.messages === messages) finish();
+  });
+  const timer = setTimeout(finish, timeoutMs);
+  await finished;
+  clearTimeout(timer);
+  const result = meter.finish();
+  await subscription.close();
+  return result;
+}
+
+export interface LatencyOptions {
+  readonly size: number;
+  readonly rate: number;
+  readonly durationMs: number;
+  readonly onInterval?: OnInterval;
+}
+
+/** Time written into latency bodies of warm-up probes, which the receiver skips. */
+const PROBE = -1;
+/** Bodies carry [due time: f64][run tag: f64]; messages of other runs (an old backlog) are skipped. */
+const RUN_TAG = Math.random();
+
+function stamped(size: number, dueNs: number): Buffer {
+  const body = Buffer.alloc(Math.max(size, 16));
+  body.writeDoubleLE(dueNs, 0);
+  body.writeDoubleLE(RUN_TAG, 8);
+  return body;
+}
+
+/** End-to-end latency at a fixed rate: subscribe to new messages, warm up, then send for durationMs. */
+export async function latency(system: MessagingSystem, topic: string, options: LatencyOptions): Promise<Result> {
+  const publisher = await system.publisher(topic);
+  await sendOnce(publisher, stamped(16, PROBE));
+  let meter: Meter | undefined;
+  const warm = { probes: 0, lastForeignMs: 0 };
+  let expected = Number.MAX_SAFE_INTEGER;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const subscription = await system.subscribe(topic, false, (body) => {
+    if (body.length < 16 || body.readDoubleLE(8) !== RUN_TAG) warm.lastForeignMs = Date.now();
+    else if (body.readDoubleLE(0) === PROBE) warm.probes++;
+    else if (meter !== undefined) {
+      meter.hit(body.length, (nowNs() - body.readDoubleLE(0)) / 1000);
+      if (meter.messages + meter.errors >= expected) finish();
+    }
+  });
+  try {
+    await warmUp(publisher, () => warm.probes >= 10 && Date.now() - warm.lastForeignMs > 500);
+    meter = new Meter(options.onInterval);
+    expected = await sendAtRate(publisher, options, meter);
+    const timer = setTimeout(finish, 30_000);
+    if (meter.messages + meter.errors < expected) await finished;
+    clearTimeout(timer);
+    return meter.finish();
+  } finally {
+    await subscription.close();
+    await publisher.close();
+  }
+}
+
+/**
+ * Sends one message and waits for its acknowledgement: the topic exists (created on first send
+ * where the system does that) before a subscriber looks for it.
+ */
+export function sendOnce(publisher: Publisher, body: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    publisher.send(body, { ok: resolve, fail: reject, callback: (error) => (error ? reject(error as Error) : resolve()) });
+  });
+}
+
+/** Sends a probe every 50 ms until the subscriber has seen enough of them and nothing older. */
+async function warmUp(publisher: Publisher, ready: () => boolean): Promise<void> {
+  const completion: Completion = { ok: () => undefined, fail: () => undefined, callback: () => undefined };
+  const deadline = Date.now() + 60_000;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error('the subscriber did not catch up with warm-up messages within 60 s');
+    publisher.send(stamped(16, PROBE), completion);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Sends rate × duration messages, each stamped with its due time; resolves with the count sent. */
+function sendAtRate(publisher: Publisher, options: LatencyOptions, meter: Meter): Promise<number> {
+  const total = Math.round((options.rate * options.durationMs) / 1000);
+  const startNs = nowNs();
+  const intervalNs = 1e9 / options.rate;
+  const completion: Completion = { ok: () => undefined, fail: (error) => meter.error(error), callback: (error) => (error ? meter.error(error) : undefined) };
+  let sent = 0;
+  return new Promise((resolve) => {
+    const tick = (): void => {
+      const due = Math.min(total, Math.floor((nowNs() - startNs) / intervalNs) + 1);
+      for (; sent < due; sent++) publisher.send(stamped(options.size, startNs + sent * intervalNs), completion);
+      if (sent >= total) resolve(total);
+      else setTimeout(tick, 1);
+    };
+    tick();
+  });
+}
