@@ -5,14 +5,14 @@
  * here: their output and their effect on the broker.
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ConsumerSendMsgBackRequestHeader, RequestCode, ResponseCode } from '../../src/protocol/index.js';
 import type { RemotingClient } from '../../src/remoting/index.js';
 import { Message, Producer } from '../../src/index.js';
 import { decodeRecords, pullMessage, queueOffset } from '../harness/broker-requests.js';
-import { adminClient, createTopic, startBroker, startNamesrv, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
+import { adminClient, createTopic, startBroker, startNamesrv, tempDir, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
 import { collect, FAST_CLIENT } from '../harness/client.js';
 import { runToEnd } from '../harness/process.js';
 
@@ -138,5 +138,68 @@ describe('mqadmin groups', { timeout: 180_000 }, () => {
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /^consumerProgress command failed: /);
     assert.doesNotMatch(unknown.stderr, /\n\s+at /);
+  });
+  test('mqadmin updateSubGroupList, getConsumerConfig, deleteSubGroup - groups from a file, read back per broker, deleted', async () => {
+    const dir = await tempDir('mqadmin-groups');
+    const file = join(dir, 'groups.json');
+    await writeFile(file, JSON.stringify([{ groupName: 'GID_list_a', retryMaxTimes: 3 }, { groupName: 'GID_list_b', consumeEnable: false }]));
+    const listed = await mqadmin('updateSubGroupList', '-b', broker.address, '-f', file);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.equal(listed.stdout, `submit batch of group config to ${broker.address} success, please check the result later.\n`);
+    const missingFile = await mqadmin('updateSubGroupList', '-b', broker.address, '-f', join(dir, 'none.json'));
+    assert.equal(missingFile.stdout, `the file path ${join(dir, 'none.json')} does not exists\n`);
+
+    const config = await mqadmin('getConsumerConfig', '-g', 'GID_list_a');
+    assert.equal(config.code, 0, config.stderr);
+    assert.ok(config.stdout.startsWith('=============================DefaultCluster:broker-a=============================\n'), config.stdout);
+    assert.ok(config.stdout.includes(`\n${'retryMaxTimes'.padEnd(40)}=  3\n`), config.stdout);
+    assert.ok(config.stdout.includes(`\n${'consumeEnable'.padEnd(40)}=  true\n`));
+    const disabled = await mqadmin('getConsumerConfig', '-g', 'GID_list_b');
+    assert.ok(disabled.stdout.includes(`\n${'consumeEnable'.padEnd(40)}=  false\n`), disabled.stdout);
+
+    const deleted = await mqadmin('deleteSubGroup', '-b', broker.address, '-g', 'GID_list_a', '-r', 'true');
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.equal(deleted.stdout, `delete subscription group [GID_list_a] from broker [${broker.address}] success.\n`);
+    const gone = await mqadmin('getConsumerConfig', '-g', 'GID_list_a');
+    assert.equal(gone.code, 0, gone.stderr);
+    assert.equal(gone.stdout, '');
+    await waitFor(async () => (await groupsFile())['GID_list_a'] === undefined && (await groupsFile())['GID_list_b'] !== undefined, 'the file without GID_list_a');
+    const byCluster = await mqadmin('deleteSubGroup', '-c', 'DefaultCluster', '-g', 'GID_list_b');
+    assert.equal(byCluster.stdout, `delete subscription group [GID_list_b] from broker [${broker.address}] in cluster [DefaultCluster] success.\n`);
+    const badFlag = await mqadmin('getConsumerConfig', '-g', 'G', '-q');
+    assert.equal(badFlag.code, 1);
+    assert.match(badFlag.stderr, /^Unrecognized option: -q\nusage: mqadmin getConsumerConfig /);
+  });
+
+  test('mqadmin consumerConnection, producerConnection, brokerConsumeStats - live clients and every group\'s progress on a broker', async () => {
+    await createTopic(admin, broker.address, namesrv.address, 'ConnTopic', 1);
+    await sendAll('ConnTopic', 3, 'c');
+    const consumer = await collect(namesrv.address, 'GID_conn', 'ConnTopic', { expression: 'TagA || TagB' });
+    try {
+      await waitFor(async () => (await mqadmin('consumerConnection', '-g', 'GID_conn')).code === 0, 'the consumer online');
+      const connection = await mqadmin('consumerConnection', '-g', 'GID_conn');
+      assert.ok(connection.stdout.startsWith(`${'#ClientId'.padEnd(36)} ${'#ClientAddr'.padEnd(22)} ${'#Language'.padEnd(10)} #Version\n`), connection.stdout);
+      assert.ok(connection.stdout.includes(`\n${consumer.consumer.clientId.padEnd(36)} 127.0.0.1:`), connection.stdout);
+      assert.match(connection.stdout, /\nBelow is subscription:\n#Topic {15}#SubExpression\nConnTopic {12}TagA \|\| TagB\n%RETRY%GID_conn {6}\*\n/);
+      assert.match(connection.stdout, /\nConsumeType: CONSUME_PASSIVELY\nMessageModel: CLUSTERING\nConsumeFromWhere: CONSUME_FROM_FIRST_OFFSET\n$/);
+      const offline = await mqadmin('consumerConnection', '-g', 'GID_nobody');
+      assert.equal(offline.code, 1);
+      assert.match(offline.stderr, /^consumerConnection command failed: /);
+
+      const producers = await mqadmin('producerConnection', '-g', 'PID_mqadmin_group', '-t', 'ConnTopic');
+      assert.equal(producers.code, 0, producers.stderr);
+      assert.match(producers.stdout, /^0001 {2}\S+@\S+ +127\.0\.0\.1:\d+ +JAVA {5}V\d_\d_\d/);
+
+      await consumer.waitForCount(0);
+      const stats = await mqadmin('brokerConsumeStats', '-b', broker.address);
+      assert.equal(stats.code, 0, stats.stderr);
+      assert.ok(stats.stdout.startsWith(`${'#Topic'.padEnd(64)}  ${'#Group'.padEnd(64)}  ${'#Broker Name'.padEnd(32)}  #QID  `), stats.stdout);
+      assert.match(stats.stdout, /^ProgressTopic +GID_progress +broker-a +\d +\d+ +\d+ +\d+ +\d{4}-/m);
+      assert.match(stats.stdout, /\n\nDiff Total: \d+\n$/);
+      const level = await mqadmin('brokerConsumeStats', '-b', broker.address, '-l', '1000');
+      assert.doesNotMatch(level.stdout, /^ProgressTopic/m, 'rows under the diff level are left out');
+    } finally {
+      await consumer.consumer.shutdown();
+    }
   });
 });

@@ -12,6 +12,14 @@ import { topicRouteCommand } from './topic-route.js';
 import { consumerProgressCommand } from './consumer-progress.js';
 import { resetOffsetByTimeCommand } from './reset-offset-by-time.js';
 import { updateSubGroupCommand } from './update-sub-group.js';
+import { consumerConnectionCommand } from './consumer-connection.js';
+import { producerConnectionCommand } from './producer-connection.js';
+import { deleteSubGroupCommand } from './delete-sub-group.js';
+import { skipAccumulatedMessageCommand } from './skip-accumulated-message.js';
+import { cloneGroupOffsetCommand } from './clone-group-offset.js';
+import { brokerConsumeStatsCommand } from './broker-consume-stats.js';
+import { getConsumerConfigCommand } from './get-consumer-config.js';
+import { updateSubGroupListCommand } from './update-sub-group-list.js';
 import { updateTopicCommand } from './update-topic.js';
 import { deleteTopicCommand } from './delete-topic.js';
 import { updateTopicPermCommand } from './update-topic-perm.js';
@@ -34,6 +42,14 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   updateSubGroupCommand,
   consumerProgressCommand,
   resetOffsetByTimeCommand,
+  consumerConnectionCommand,
+  producerConnectionCommand,
+  deleteSubGroupCommand,
+  skipAccumulatedMessageCommand,
+  cloneGroupOffsetCommand,
+  brokerConsumeStatsCommand,
+  getConsumerConfigCommand,
+  updateSubGroupListCommand,
   clusterListCommand,
   brokerStatusCommand,
   getBrokerConfigCommand,

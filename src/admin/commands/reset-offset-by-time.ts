@@ -20,12 +20,14 @@ export function parseResetTimestamp(text: string, now: number): number {
   return new Date(year, month - 1, day, hour, minute, second, ms).getTime();
 }
 
-interface Reset {
+export interface Reset {
   readonly group: string;
   readonly topic: string;
   readonly timestamp: number;
   readonly text: string;
   readonly force: boolean;
+  /** skipAccumulatedMessage prints no start line and calls the last column #rollbackOffset. */
+  readonly skip?: boolean;
 }
 
 async function resetOneQueue(ctx: AdminContext, reset: Reset, brokerAddr: string, queueId: number, offset: number | undefined): Promise<void> {
@@ -40,8 +42,11 @@ async function resetOneQueue(ctx: AdminContext, reset: Reset, brokerAddr: string
 
 /** ResetOffsetByTimeOldCommand: commit the offsets directly (the group has no live client). */
 async function resetOffline(ctx: AdminContext, reset: Reset, brokers: readonly { addr: string; queueNums: number; brokerName: string }[]): Promise<void> {
-  ctx.out(`reset consumer offset by specified consumerGroup[${reset.group}], topic[${reset.topic}], force[${reset.force}], timestamp(string)[${reset.text}], timestamp(long)[${reset.timestamp}]`);
-  ctx.out(javaFormat('%-20s  %-20s  %-20s  %-20s  %-20s  %-20s', '#brokerName', '#queueId', '#brokerOffset', '#consumerOffset', '#timestampOffset', '#resetOffset'));
+  if (reset.skip !== true) {
+    ctx.out(`reset consumer offset by specified consumerGroup[${reset.group}], topic[${reset.topic}], force[${reset.force}], timestamp(string)[${reset.text}], timestamp(long)[${reset.timestamp}]`);
+  }
+  const last = reset.skip === true ? '#rollbackOffset' : '#resetOffset';
+  ctx.out(javaFormat('%-20s  %-20s  %-20s  %-20s  %-20s  %-20s', '#brokerName', '#queueId', '#brokerOffset', '#consumerOffset', '#timestampOffset', last));
   for (const broker of brokers) {
     const consumed = (await brokerConsumeStats(ctx.admin, broker.addr, reset.group, undefined)).offsetTable.filter(({ queue }) => queue.topic === reset.topic);
     const queues = consumed.length > 0 ? consumed : [];
@@ -64,7 +69,8 @@ async function resetOffline(ctx: AdminContext, reset: Reset, brokers: readonly {
   }
 }
 
-async function resetOnline(ctx: AdminContext, reset: Reset): Promise<void> {
+/** resetOffsetByTimestamp on every broker of the topic, or the offline way when the group is not online. */
+export async function resetOnline(ctx: AdminContext, reset: Reset): Promise<void> {
   const route = await ctx.admin.topicRoute(reset.topic);
   const brokers = routeMasters(route).map((broker) => ({ ...broker, queueNums: route.queueDatas.find((queue) => queue.brokerName === broker.brokerName)?.readQueueNums ?? 0 }));
   const table: QueueOffsetEntry[] = [];
@@ -76,7 +82,9 @@ async function resetOnline(ctx: AdminContext, reset: Reset): Promise<void> {
     }
     table.push(...outcome.offsets);
   }
-  ctx.out(`start reset consumer offset by specified, group[${reset.group}], topic[${reset.topic}], force[${reset.force}], timestamp(string)[${reset.text}], timestamp(long)[${reset.timestamp}]`);
+  if (reset.skip !== true) {
+    ctx.out(`start reset consumer offset by specified, group[${reset.group}], topic[${reset.topic}], force[${reset.force}], timestamp(string)[${reset.text}], timestamp(long)[${reset.timestamp}]`);
+  }
   ctx.out(javaFormat('%-40s  %-40s  %-40s', '#brokerName', '#queueId', '#offset'));
   for (const { queue, offset } of table) ctx.out(javaFormat('%-40s  %-40d  %-40d', frontStringAtLeast(queue.brokerName, 32), queue.queueId, offset));
 }
