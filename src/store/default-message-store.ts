@@ -299,6 +299,10 @@ export class DefaultMessageStore implements MessageStore {
     }
   }
 
+  consumeQueueTopics(): string[] {
+    return [...new Set(Array.from(this.consumeQueues.all(), (queue) => queue.topic))];
+  }
+
   queryMessage(request: QueryMessageRequest): Promise<QueryMessageResult> {
     return queryMessage(this.index, (offset) => this.commitLog.readRecord(offset), request);
   }

@@ -175,6 +175,8 @@ export interface MessageStore {
 
   /** Drops the ConsumeQueues of these topics (DELETE_TOPIC_IN_BROKER). CommitLog data ages out. */
   deleteTopics(topics: ReadonlySet<string>): Promise<void>;
+  /** Topics that have ConsumeQueues (CLEAN_UNUSED_TOPIC drops those no topic config names). */
+  consumeQueueTopics(): string[];
 
   /**
    * The newest messages of `topic` carrying `key` (KEYS or UNIQ_KEY) within the time range, from

@@ -4,17 +4,20 @@
  * as child processes against a NameServer + Broker started by the test: output and effect.
  */
 import assert from 'node:assert/strict';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Producer } from '../../src/index.js';
 import type { RemotingClient } from '../../src/remoting/index.js';
 import { FAST_CLIENT } from '../harness/client.js';
-import { adminClient, startBroker, startNamesrv, topicRoute, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
+import { adminClient, startBroker, startNamesrv, tempDir, topicRoute, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
 import { runToEnd } from '../harness/process.js';
 
 let namesrv: TestNamesrv;
 let broker: TestBroker;
 let admin: RemotingClient;
 let producer: Producer;
+let dir: string;
 
 function mqadmin(...args: string[]) {
   return runToEnd('mqadmin', [...args, '-n', namesrv.address], { ...process.env, NAMESRV_ADDR: '' });
@@ -36,6 +39,7 @@ async function routeWith(topic: string, check: (queue: { readQueueNums: number; 
 describe('mqadmin topics', { timeout: 180_000 }, () => {
   before(async () => {
     admin = adminClient();
+    dir = await tempDir('mqadmin-topic');
     namesrv = await startNamesrv();
     broker = await startBroker({ namesrvAddr: namesrv.address, conf: { autoCreateTopicEnable: 'false' } });
     producer = new Producer({ ...FAST_CLIENT, groupName: 'PID_mqadmin_topic', namesrvAddr: namesrv.address });
@@ -47,6 +51,7 @@ describe('mqadmin topics', { timeout: 180_000 }, () => {
     await admin.close();
     await broker.stop(true);
     await namesrv.stop();
+    await rm(dir, { recursive: true, force: true });
   });
 
   test('mqadmin updateTopic - -b creates a routable topic with the given queues; a producer sends to it', async () => {
@@ -181,5 +186,69 @@ describe('mqadmin topics', { timeout: 180_000 }, () => {
     assert.match(noCluster.stderr, /^Missing required option: c\n/);
     const unknownCluster = await mqadmin('deleteTopic', '-t', 'MqTopicDelete', '-c', 'NoCluster');
     assert.equal(unknownCluster.code, 1);
+  });
+
+  test('mqadmin updateTopicList - creates every topic of a TopicConfig JSON file on a broker or a cluster', async () => {
+    const file = join(dir, 'topics.json');
+    await writeFile(file, JSON.stringify([
+      { topicName: 'MqListA', readQueueNums: 2, writeQueueNums: 2, perm: 6 },
+      { topicName: 'MqListB', readQueueNums: 3, writeQueueNums: 3, perm: 6, order: true, attributes: { '+message.type': 'FIFO' } },
+    ]));
+    assert.equal(await succeeded('updateTopicList', '-b', broker.address, '-f', file), `submit batch of topic config to ${broker.address} success, please check the result later.\n`);
+    await routeWith('MqListA', (q) => q.writeQueueNums === 2);
+    await routeWith('MqListB', (q) => q.writeQueueNums === 3);
+    assert.equal(broker.broker.ctx.topics.get('MqListB')?.attributes['message.type'], 'FIFO');
+    assert.equal((await producer.send({ topic: 'MqListA', body: 'listed' })).sendStatus, 'SEND_OK');
+    await writeFile(file, JSON.stringify([{ topicName: 'MqListC' }]));
+    assert.equal(await succeeded('updateTopicList', '-c', 'DefaultCluster', '-f', file), `submit batch of topic config to ${broker.address} success, please check the result later.\n`);
+    const defaults = await routeWith('MqListC', (q) => q.writeQueueNums === 16);
+    assert.equal(defaults.readQueueNums, 16);
+    await writeFile(file, JSON.stringify([{ topicName: 'MqListD' }, { topicName: 'bad topic' }]));
+    const bad = await mqadmin('updateTopicList', '-b', broker.address, '-f', file);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /INVALID_PARAMETER/);
+    assert.equal(broker.broker.ctx.topics.get('MqListD'), undefined, 'one bad entry refuses the whole list');
+    const missing = await mqadmin('updateTopicList', '-b', broker.address, '-f', join(dir, 'none.json'));
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /the file path .*none\.json does not exists/);
+    await writeFile(file, '{not json');
+    const garbage = await mqadmin('updateTopicList', '-b', broker.address, '-f', file);
+    assert.equal(garbage.code, 1);
+    assert.doesNotMatch(garbage.stderr, /\n\s+at /);
+    const noFile = await mqadmin('updateTopicList', '-b', broker.address);
+    assert.equal(noFile.code, 1);
+    assert.match(noFile.stderr, /^Missing required option: f\nusage: mqadmin updateTopicList /);
+  });
+
+  test('mqadmin allocateMQ - splits the readable queues among the ids as AllocateMessageQueueAveragely does', async () => {
+    await succeeded('updateTopic', '-b', broker.address, '-t', 'MqAllocate', '-r', '5', '-w', '5');
+    await routeWith('MqAllocate', (q) => q.readQueueNums === 5);
+    const out = await succeeded('allocateMQ', '-t', 'MqAllocate', '-i', '10.0.0.1,10.0.0.2');
+    const queue = (queueId: number) => ({ brokerName: 'broker-a', queueId, topic: 'MqAllocate' });
+    assert.deepEqual(JSON.parse(out), { result: { '10.0.0.1': [queue(0), queue(1), queue(2)], '10.0.0.2': [queue(3), queue(4)] } });
+    assert.match(out, /^\{"result":\{"10\.0\.0\.1":\[\{"brokerName":"broker-a","queueId":0,"topic":"MqAllocate"\}/);
+    const missing = await mqadmin('allocateMQ', '-t', 'MqAllocate');
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^Missing required option: i\n/);
+  });
+
+  test('mqadmin cleanUnusedTopic - drops the queues of topics the broker no longer has a config for', async () => {
+    await succeeded('updateTopic', '-b', broker.address, '-t', 'MqUnused', '-r', '1', '-w', '1');
+    await succeeded('updateTopic', '-b', broker.address, '-t', 'MqUsed', '-r', '1', '-w', '1');
+    await routeWith('MqUnused', (q) => q.writeQueueNums === 1);
+    await routeWith('MqUsed', (q) => q.writeQueueNums === 1);
+    await producer.send({ topic: 'MqUnused', body: 'left behind' });
+    await producer.send({ topic: 'MqUsed', body: 'kept' });
+    const store = broker.broker.ctx.store;
+    await waitFor(() => store.consumeQueueTopics().includes('MqUnused') && store.consumeQueueTopics().includes('MqUsed'), 'both queues');
+    broker.broker.ctx.topics.delete('MqUnused'); // as if topics.json had lost it
+    assert.equal(await succeeded('cleanUnusedTopic', '-b', broker.address), 'success\n');
+    assert.ok(!store.consumeQueueTopics().includes('MqUnused'));
+    assert.ok(store.consumeQueueTopics().includes('MqUsed'));
+    assert.equal(store.getMaxOffsetInQueue('MqUsed', 0), 1);
+    assert.equal(await succeeded('cleanUnusedTopic', '-c', 'DefaultCluster'), 'success\n');
+    assert.equal(await succeeded('cleanUnusedTopic'), 'success\n');
+    assert.equal(await succeeded('cleanUnusedTopic', '-c', 'NoSuchCluster'), 'false\n');
+    assert.ok(store.consumeQueueTopics().includes('MqUsed'));
   });
 });

@@ -30,6 +30,9 @@ import { getNamesrvConfigCommand } from './get-namesrv-config.js';
 import { updateNamesrvConfigCommand } from './update-namesrv-config.js';
 import { updateKvConfigCommand } from './update-kv-config.js';
 import { deleteKvConfigCommand } from './delete-kv-config.js';
+import { updateTopicListCommand } from './update-topic-list.js';
+import { allocateMqCommand } from './allocate-mq.js';
+import { cleanUnusedTopicCommand } from './clean-unused-topic.js';
 import { queryMsgByIdCommand } from './query-msg-by-id.js';
 import { queryMsgByKeyCommand } from './query-msg-by-key.js';
 import { queryMsgByUniqueKeyCommand } from './query-msg-by-unique-key.js';
@@ -64,6 +67,9 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   updateNamesrvConfigCommand,
   updateKvConfigCommand,
   deleteKvConfigCommand,
+  updateTopicListCommand,
+  allocateMqCommand,
+  cleanUnusedTopicCommand,
   queryMsgByIdCommand,
   queryMsgByKeyCommand,
   queryMsgByUniqueKeyCommand,

@@ -201,3 +201,8 @@ export async function createOrUpdateOrderConf(admin: AdminClient, topic: string,
   byBroker.set(orderConf.split(':')[0] ?? '', orderConf);
   await putKvConfig(admin, NAMESPACE_ORDER_TOPIC_CONFIG, topic, [...byBroker.values()].join(';'));
 }
+
+/** CLEAN_UNUSED_TOPIC (316) to one broker. */
+export async function cleanUnusedTopicByAddr(admin: AdminClient, brokerAddr: string): Promise<void> {
+  AdminClient.ok(await admin.broker(brokerAddr, { code: RequestCode.CLEAN_UNUSED_TOPIC }), `clean unused topic on ${brokerAddr}`);
+}

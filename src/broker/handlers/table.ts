@@ -38,6 +38,8 @@ import { getTimerMetricsHandler } from './get-timer-metrics.js';
 import { endTransactionHandler } from './end-transaction.js';
 import { checkClientConfigHandler } from './check-client-config.js';
 import { getTopicStatsInfoHandler } from './get-topic-stats-info.js';
+import { updateAndCreateTopicListHandler } from './update-and-create-topic-list.js';
+import { cleanUnusedTopicHandler } from './clean-unused-topic.js';
 
 import { getConsumeStatsHandler } from './get-consume-stats.js';
 import { getBrokerConsumeStatsHandler } from './get-broker-consume-stats.js';
@@ -88,6 +90,8 @@ export const brokerHandlers: readonly Handler<BrokerContext>[] = [
   endTransactionHandler,
   checkClientConfigHandler,
   getTopicStatsInfoHandler,
+  updateAndCreateTopicListHandler,
+  cleanUnusedTopicHandler,
   getConsumeStatsHandler,
   getBrokerConsumeStatsHandler,
   getConsumerConnectionListHandler,

@@ -16,7 +16,13 @@ export function decodeCreateTopicList(body: Buffer | undefined): TopicConfig[] {
   return asArray(root['topicConfigList'], 'createTopicList.topicConfigList').map((item, index) => decodeTopicConfig(item, `topicConfigList[${index}]`));
 }
 
-/** A JSON array of TopicConfig (the file updateTopicList -f reads). Throws BodyError. */
+/** What `new TopicConfig()` holds for fields a file leaves out (TopicConfig.java: 16 queues, RW). */
+const FILE_DEFAULTS = { readQueueNums: 16, writeQueueNums: 16, perm: 6 } as const;
+
+/** A JSON array of TopicConfig (the file updateTopicList -f reads), Java's defaults for missing fields. Throws BodyError. */
 export function decodeTopicConfigArray(text: string): TopicConfig[] {
-  return asArray(parseBody(Buffer.from(text), 'topic config list'), 'topicConfigList').map((item, index) => decodeTopicConfig(item, `topicConfigList[${index}]`));
+  return asArray(parseBody(Buffer.from(text), 'topic config list'), 'topicConfigList').map((item, index) => {
+    const path = `topicConfigList[${index}]`;
+    return decodeTopicConfig({ ...FILE_DEFAULTS, ...asObject(item, path) }, path);
+  });
 }

@@ -39,9 +39,11 @@ test('create-topic-list - {"topicConfigList":[...]} both ways; Java defaults for
     '{"topicConfigList":[{"attributes":{"+message.type":"FIFO"},"order":false,"perm":6,"readQueueNums":2,"topicFilterType":"SINGLE_TAG","topicName":"A","topicSysFlag":0,"writeQueueNums":2}]}',
   );
   assert.deepEqual(decodeCreateTopicList(body), [config]);
-  const fromFile = decodeTopicConfigArray('[{"topicName":"B","readQueueNums":1,"writeQueueNums":1,"perm":4}]');
+  const fromFile = decodeTopicConfigArray('[{"topicName":"B","readQueueNums":1,"writeQueueNums":1,"perm":4},{"topicName":"C"}]');
   assert.deepEqual(fromFile[0], { topicName: 'B', readQueueNums: 1, writeQueueNums: 1, perm: 4, topicFilterType: 'SINGLE_TAG', topicSysFlag: 0, order: false, attributes: {} });
+  assert.deepEqual(fromFile[1], { topicName: 'C', readQueueNums: 16, writeQueueNums: 16, perm: 6, topicFilterType: 'SINGLE_TAG', topicSysFlag: 0, order: false, attributes: {} });
   assert.throws(() => decodeTopicConfigArray('[{"readQueueNums":1}]'), { name: 'BodyError' });
+  assert.throws(() => decodeTopicConfigArray('[{"topicName":"D","perm":"rw"}]'), { name: 'BodyError' });
   assert.throws(() => decodeTopicConfigArray('{"topicName":"B"}'), { name: 'BodyError' });
 });
 
