@@ -23,6 +23,7 @@ import { CommitLog } from './commitlog/commit-log.js';
 import type { DispatchRequest } from './commitlog/staging.js';
 import { checkStoreConfig, storePaths, type StoreConfig, type StorePaths } from './config.js';
 import { ConsumeQueueStore } from './consumequeue/consume-queue-store.js';
+import { CQ_ENTRY_BYTES, decodeCqEntry } from './consumequeue/cq-entry.js';
 import { FilePool } from './file/file-pool.js';
 import { nodeFileSystem } from './file/node-file.js';
 import type { StoreFileSystem } from './file/store-file.js';
@@ -30,6 +31,7 @@ import { getMessage } from './get-message.js';
 import { IndexService } from './index/index-service.js';
 import { queryMessage } from './index/query-message.js';
 import type {
+  ConsumeQueueEntry,
   GetMessageRequest,
   GetMessageResult,
   MessageArrivedListener,
@@ -252,6 +254,16 @@ export class DefaultMessageStore implements MessageStore {
 
   getMinOffsetInQueue(topic: string, queueId: number): number {
     return this.consumeQueues.get(topic, queueId)?.minOffset ?? 0;
+  }
+
+  async getConsumeQueueEntries(topic: string, queueId: number, from: number, count: number): Promise<readonly ConsumeQueueEntry[] | undefined> {
+    const queue = this.consumeQueues.get(topic, queueId);
+    if (queue === undefined) return undefined;
+    const start = Math.max(from, queue.minOffset);
+    const bytes = await queue.read(start, Math.max(0, Math.min(count, from + count - start)));
+    const entries: ConsumeQueueEntry[] = [];
+    for (let at = 0; at + CQ_ENTRY_BYTES <= bytes.length; at += CQ_ENTRY_BYTES) entries.push({ queueOffset: start + at / CQ_ENTRY_BYTES, ...decodeCqEntry(bytes, at) });
+    return entries;
   }
 
   async getEarliestMessageTime(topic: string, queueId: number): Promise<number | undefined> {

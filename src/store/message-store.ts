@@ -100,6 +100,14 @@ export interface GetMessageRequest {
   readonly filter?: MessageFilter;
 }
 
+/** A ConsumeQueue entry: where its record is in the CommitLog and its tag hash. */
+export interface ConsumeQueueEntry {
+  readonly queueOffset: number;
+  readonly commitLogOffset: number;
+  readonly size: number;
+  readonly tagsCode: number;
+}
+
 /** QUERY_MESSAGE: messages by key (a KEYS word or the UNIQ_KEY) stored within a time range. */
 export interface QueryMessageRequest {
   readonly topic: string;
@@ -145,6 +153,11 @@ export interface MessageStore {
   getMaxOffsetInQueue(topic: string, queueId: number): number;
   /** The smallest queue offset still stored (0 for an unknown queue). */
   getMinOffsetInQueue(topic: string, queueId: number): number;
+  /**
+   * ConsumeQueue entries [from, from + count) of a queue, clipped to what is stored (QUERY_CONSUME_QUEUE);
+   * undefined for an unknown queue.
+   */
+  getConsumeQueueEntries(topic: string, queueId: number, from: number, count: number): Promise<readonly ConsumeQueueEntry[] | undefined>;
   /** Store time of the first message still in the queue, or undefined when it is empty. */
   getEarliestMessageTime(topic: string, queueId: number): Promise<number | undefined>;
   /** Store time of the message at `offset`, or undefined. */

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import { createOffsetMessageId, type MessageRecord } from '../../src/message/index.js';
+import { createOffsetMessageId, javaStringHashCode, type MessageRecord } from '../../src/message/index.js';
 import { PullSysFlag, ResponseCode } from '../../src/protocol/index.js';
 import type { RemotingClient } from '../../src/remoting/index.js';
 import { decodeRecords, pullHeader, pullMessage, recordProperties, sendMessage, sendResult } from '../harness/broker-requests.js';
@@ -59,6 +59,7 @@ describe('mqadmin message commands', { timeout: 180_000 }, () => {
     await createTopic(admin, broker.address, namesrv.address, 'MsgTopic', 2);
     await createTopic(admin, broker.address, namesrv.address, 'PrintTopic', 1);
     await createTopic(admin, broker.address, namesrv.address, 'DeadTopic', 1);
+    await createTopic(admin, broker.address, namesrv.address, 'PullTopic', 1);
   });
 
   after(async () => {
@@ -156,6 +157,55 @@ describe('mqadmin message commands', { timeout: 180_000 }, () => {
     assert.equal((await pullUntil('DeadTopic', 3))[2]?.body.toString(), 'doomed');
   });
 
+  test('mqadmin-message - queryMsgByOffset, printMsgByQueue, consumeMessage and queryCq read a queue by offset', async () => {
+    const a = sendResult(await sendMessage(admin, broker.address, { topic: 'PullTopic', body: 'first', properties: { TAGS: 'TagA', UNIQ_KEY: 'PULL0001' } }));
+    sendResult(await sendMessage(admin, broker.address, { topic: 'PullTopic', body: 'second', properties: { TAGS: 'TagA', UNIQ_KEY: 'PULL0002' } }));
+    sendResult(await sendMessage(admin, broker.address, { topic: 'PullTopic', body: 'third', properties: { TAGS: 'TagB', UNIQ_KEY: 'PULL0003' } }));
+    const records = await pullUntil('PullTopic', 3);
+
+    const byOffset = await ok('queryMsgByOffset', '-t', 'PullTopic', '-b', 'broker-a', '-i', '0', '-o', '1', '-f', 'UTF-8');
+    assert.match(byOffset, new RegExp(`^OffsetID: {12}${createOffsetMessageId(records[1]?.storeHost ?? Buffer.alloc(8), records[1]?.commitLogOffset ?? 0)}\nTopic: {15}PullTopic\n`));
+    assert.match(byOffset, /\nQueue Offset: {8}1\n[^]*\nMessage Body: {8}second\n/);
+    assert.equal(await ok('queryMsgByOffset', '-t', 'PullTopic', '-b', 'broker-a', '-i', '0', '-o', '9'), '', 'nothing at an offset past the end');
+
+    const byQueue = (await ok('printMsgByQueue', '-t', 'PullTopic', '-a', 'broker-a', '-i', '0', '-p', 'true', '-d', 'true', '-f', 'true')).split('\n');
+    assert.match(byQueue[0] ?? '', /^MSGID: PULL0001 MessageExt \[brokerName=broker-a, queueId=0, .* BODY: first$/);
+    assert.match(byQueue[2] ?? '', /^MSGID: PULL0003 .* BODY: third$/);
+    assert.deepEqual(byQueue.slice(3), [`Tag: ${'TagA'.padEnd(30)} Count: 2`, `Tag: ${'TagB'.padEnd(30)} Count: 1`, '']);
+    const counted = await ok('printMsgByQueue', '-t', 'PullTopic', '-a', 'broker-a', '-i', '0', '-f', 'true', '-s', 'TagB');
+    assert.equal(counted, `Tag: ${'TagB'.padEnd(30)} Count: 1\n`, 'only the tag subscribed to; no message lines without -p');
+
+    const all = (await ok('consumeMessage', '-t', 'PullTopic', '-c', '2')).split('\n');
+    assert.equal(all[0], 'The older 2 message of the 0 queue will be provided');
+    assert.equal(all[1], 'Consume ok');
+    assert.match(all[2] ?? '', /^MSGID: PULL0001 .* BODY: first$/);
+    assert.match(all[3] ?? '', /^MSGID: PULL0002 .* BODY: second$/);
+    assert.doesNotMatch(all.join('\n'), /PULL0003/);
+    const fromOffset = await ok('consumeMessage', '-t', 'PullTopic', '-b', 'broker-a', '-i', '0', '-o', '2');
+    assert.match(fromOffset, /^Consume ok\nMSGID: PULL0003 .* BODY: third\nMessageQueue \[topic=PullTopic, brokerName=broker-a, queueId=0\] print msg finished\. status=NO_NEW_MSG, offset=3\n$/);
+    assert.equal(await ok('consumeMessage', '-t', 'PullTopic', '-c', '0'), 'Please input a positive messageNumber!\n');
+
+    const cq = await ok('queryCq', '-t', 'PullTopic', '-q', '0', '-i', '1', '-c', '5', '-g', 'GID_nobody');
+    const tagA = javaStringHashCode('TagA');
+    assert.ok(cq.startsWith('Filter data: \nGID_nobody@PullTopic is not online!\n======================================\nQueue data: \nmax: 3, min: 0\n======================================\n'), cq);
+    assert.ok(cq.includes(`idx: 1\nConsumeQueueData{physicOffset=${records[1]?.commitLogOffset}, physicSize=${records[1]?.size}, tagsCode=${tagA}, extendDataJson='null', bitMap='null', eval=false, msg='null'}\n======================================\nidx: 2\n`), cq);
+    assert.doesNotMatch(cq, /idx: 0|idx: 3/);
+    assert.equal(records[0]?.commitLogOffset, Number(/physicOffset=(\d+)/.exec(await ok('queryCq', '-t', 'PullTopic', '-q', '0', '-i', '0', '-c', '1', '-b', broker.address))?.[1]));
+    void a;
+  });
+
+  test('mqadmin-message - sendMsgStatus sends to the broker\'s topic; checkMsgSendRT sends round-robin and averages', async () => {
+    const status = (await ok('sendMsgStatus', '-b', 'broker-a', '-c', '2', '-s', '30')).trimEnd().split('\n');
+    assert.equal(status.length, 2);
+    for (const line of status) assert.match(line, /^rt=\d+ms, SendResult=SendResult \[sendStatus=SEND_OK, msgId=[0-9A-F]+, offsetMsgId=[0-9A-F]{32}, messageQueue=MessageQueue \[topic=broker-a, brokerName=broker-a, queueId=0\], queueOffset=\d+, recallHandle=null\]$/);
+    const rt = (await ok('checkMsgSendRT', '-t', 'MsgTopic', '-a', '3', '-s', '10')).trimEnd().split('\n');
+    assert.equal(rt[0], '#Broker Name                      #QID  #Send Result            #RT');
+    assert.deepEqual(rt.slice(1, 4).map((line) => /^(\S+) +(\d) +(\S+) +\d+$/.exec(line)?.slice(1)), [['broker-a', '0', 'true'], ['broker-a', '1', 'true'], ['broker-a', '0', 'true']]);
+    assert.match(rt[4] ?? '', /^Avg RT: \d+\.\d\d$/);
+    const records = await pullUntil('MsgTopic', 2, 0);
+    assert.equal(records.filter((record) => record.body.toString() === 'a'.repeat(10)).length, 2, 'two of them on queue 0');
+  });
+
   test('mqadmin-message - a bad flag or a missing option prints the usage and exits non-zero', async () => {
     for (const [command, args] of [
       ['queryMsgByKey', ['-t', 'MsgTopic', '-k', 'x', '-z']],
@@ -163,6 +213,12 @@ describe('mqadmin message commands', { timeout: 180_000 }, () => {
       ['queryMsgByUniqueKey', ['-t', 'MsgTopic', '-i', 'x', '-z']],
       ['sendMessage', ['-t', 'MsgTopic', '-p', 'x', '-z']],
       ['printMsg', ['-t', 'MsgTopic', '-z']],
+      ['printMsgByQueue', ['-t', 'MsgTopic', '-a', 'broker-a', '-i', '0', '-z']],
+      ['queryMsgByOffset', ['-t', 'MsgTopic', '-b', 'broker-a', '-i', '0', '-o', '0', '-z']],
+      ['consumeMessage', ['-t', 'MsgTopic', '-z']],
+      ['sendMsgStatus', ['-b', 'broker-a', '-z']],
+      ['checkMsgSendRT', ['-t', 'MsgTopic', '-z']],
+      ['queryCq', ['-t', 'MsgTopic', '-q', '0', '-i', '0', '-z']],
     ] as const) {
       const result = await mqadmin(command, ...args);
       assert.equal(result.code, 1, command);

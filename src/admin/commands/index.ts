@@ -38,6 +38,12 @@ import { queryMsgByKeyCommand } from './query-msg-by-key.js';
 import { queryMsgByUniqueKeyCommand } from './query-msg-by-unique-key.js';
 import { sendMessageCommand } from './send-message.js';
 import { printMsgCommand } from './print-msg.js';
+import { queryMsgByOffsetCommand } from './query-msg-by-offset.js';
+import { printMsgByQueueCommand } from './print-msg-by-queue.js';
+import { consumeMessageCommand } from './consume-message.js';
+import { sendMsgStatusCommand } from './send-msg-status.js';
+import { checkMsgSendRTCommand } from './check-msg-send-rt.js';
+import { queryCqCommand } from './query-cq.js';
 
 export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   topicListCommand,
@@ -75,4 +81,10 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   queryMsgByUniqueKeyCommand,
   sendMessageCommand,
   printMsgCommand,
+  queryMsgByOffsetCommand,
+  printMsgByQueueCommand,
+  consumeMessageCommand,
+  sendMsgStatusCommand,
+  checkMsgSendRTCommand,
+  queryCqCommand,
 ];

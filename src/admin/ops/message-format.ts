@@ -142,3 +142,19 @@ export function parseToolTimestamp(value: string): number | undefined {
   const date = new Date(year, month - 1, day, hour, minute, second, ms);
   return date.getMonth() === month - 1 && date.getDate() === day ? date.getTime() : undefined;
 }
+
+/** fastjson's JSON.toJSONString(value, true): tab-indented, keys sorted, no space after ':'. */
+export function fastJsonPretty(value: unknown, depth = 0): string {
+  const indent = '\t'.repeat(depth + 1);
+  const close = '\t'.repeat(depth);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[\n${value.map((item) => indent + fastJsonPretty(item, depth + 1)).join(',\n')}\n${close}]`;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (entries.length === 0) return '{}';
+    return `{\n${entries.map(([key, item]) => `${indent}${JSON.stringify(key)}:${fastJsonPretty(item, depth + 1)}`).join(',\n')}\n${close}}`;
+  }
+  return value === undefined ? 'null' : JSON.stringify(value);
+}

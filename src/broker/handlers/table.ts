@@ -27,6 +27,7 @@ import { unregisterClientHandler } from './unregister-client.js';
 import { updateAndCreateTopicHandler } from './update-and-create-topic.js';
 import { updateConsumerOffsetHandler } from './update-consumer-offset.js';
 import { viewMessageByIdHandler } from './view-message-by-id.js';
+import { queryConsumeQueueHandler } from './query-consume-queue.js';
 import { consumerSendMsgBackHandler } from './consumer-send-msg-back.js';
 import { getAllDelayOffsetHandler } from './get-all-delay-offset.js';
 import { lockBatchMqHandler } from './lock-batch-mq.js';
@@ -70,6 +71,7 @@ export const brokerHandlers: readonly Handler<BrokerContext>[] = [
   getMinOffsetHandler,
   getEarliestMsgStoretimeHandler,
   viewMessageByIdHandler,
+  queryConsumeQueueHandler,
   heartBeatHandler,
   unregisterClientHandler,
   getConsumerListByGroupHandler,
