@@ -14,7 +14,7 @@ import { PermName, SERVER_VERSION } from '../../src/protocol/index.js';
 import type { RemotingClient } from '../../src/remoting/index.js';
 import { SERVER_VERSION_DESC } from '../../src/broker/stats/runtime-info.js';
 import { adminClient, createTopic, startBroker, startNamesrv, tempDir, topicRoute, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
-import { pullMessage, sendMessage, sendResult } from '../harness/broker-requests.js';
+import { pullMessage, sendMessage, sendResult, updateConsumerOffset } from '../harness/broker-requests.js';
 import { runToEnd, startUntil } from '../harness/process.js';
 
 const TOPIC = 'ClusterAdminTopic';
@@ -48,6 +48,7 @@ describe('mqadmin cluster and broker commands', { timeout: 180_000 }, () => {
     for (let index = 0; index < SENT; index++) sendResult(await sendMessage(admin, broker.address, { topic: TOPIC, body: `m${index}` }));
     const pulled = await pullMessage(admin, broker.address, { group: 'ClusterAdminGroup', topic: TOPIC, maxMsgNums: PULLED });
     assert.equal(pulled.code, 0);
+    assert.equal((await updateConsumerOffset(admin, broker.address, 'ClusterAdminGroup', TOPIC, 0, 1)).code, 0);
   });
 
   after(async () => {
@@ -135,6 +136,53 @@ describe('mqadmin cluster and broker commands', { timeout: 180_000 }, () => {
     assert.equal(neither.code, 1);
   });
 
+  test('statsAll - per topic and group the rates and 24-hour counts the broker measured', async () => {
+    const row = await waitFor(async () => {
+      const run = await mqadmin('statsAll', '-t', TOPIC);
+      assert.equal(run.code, 0, run.stderr);
+      const line = run.stdout.split('\n').find((text) => text.startsWith(TOPIC));
+      // The minute's figures are sampled every 10 seconds.
+      return line !== undefined && / 5 +3$/.test(line) ? { run, line } : undefined;
+    }, 'statsAll to show the sends and pulls');
+    assert.equal(
+      row.run.stdout.split('\n')[0],
+      `${'#Topic'.padEnd(64)}  ${'#Consumer Group'.padEnd(64)} #Accumulation      #InTPS     #OutTPS   #InMsg24Hour  #OutMsg24Hour`,
+    );
+    const fields = row.line.trim().split(/\s+/);
+    assert.equal(fields[0], TOPIC);
+    assert.equal(fields[1], 'ClusterAdminGroup');
+    assert.ok(Number(fields[3]) > 0, `#InTPS over the last minute: ${fields[3]}`);
+    assert.ok(Number(fields[4]) > 0, `#OutTPS over the last minute: ${fields[4]}`);
+    const groups = await mqadmin('statsAll', '-a');
+    assert.equal(groups.code, 0, groups.stderr);
+    assert.ok(groups.stdout.split('\n').some((line) => line.startsWith(TOPIC)));
+    assert.ok(!groups.stdout.includes('TBW102'), 'with -a only topics with traffic');
+  });
+
+  test('wipeWritePerm and addWritePerm - the name server\'s routes lose and regain WRITE', async () => {
+    const wipe = await mqadmin('wipeWritePerm', '-b', 'broker-a');
+    assert.equal(wipe.code, 0, wipe.stderr);
+    assert.match(wipe.stdout, new RegExp(`^wipe write perm of broker\\[broker-a\\] in name server\\[${namesrv.address}\\] OK, [1-9]\\d*\\n$`));
+    assert.equal((await topicRoute(admin, namesrv.address, TOPIC))?.queueDatas[0]?.perm, PermName.READ);
+    const add = await mqadmin('addWritePerm', '-b', 'broker-a');
+    assert.equal(add.code, 0, add.stderr);
+    assert.match(add.stdout, /^add write perm of broker\[broker-a\] in name server\[.*\] OK, [1-9]\d*\n$/);
+    assert.equal((await topicRoute(admin, namesrv.address, TOPIC))?.queueDatas[0]?.perm, PermName.READ | PermName.WRITE);
+    const missing = await mqadmin('wipeWritePerm');
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^Missing required option: b\n/);
+  });
+
+  test('clusterRT - the mean send time to each broker, again every interval', async () => {
+    const running = await startUntil('mqadmin', ['clusterRT', '-a', '5', '-s', '16', '-i', '1', '-n', namesrv.address], [/\nDefaultCluster[^]*\nDefaultCluster.*\n/]);
+    const { stdout } = await running.stop();
+    const lines = stdout.split('\n');
+    assert.equal(lines[0], '#Cluster Name             #Broker Name              #RT   #successCount  #failCount');
+    assert.match(lines[1] ?? '', /^DefaultCluster +broker-a +\d+\.\d\d +5 +0 *$/);
+    const status = await brokerStatus(broker.address);
+    assert.ok(Number(status.get('putMessageTimesTotal')) >= SENT + 10, 'the sends were stored');
+  });
+
   test('updateBrokerConfig - changes a key at once; refuses unknown, startup-only and black-listed keys', async () => {
     const update = await mqadmin('updateBrokerConfig', '-b', broker.address, '-k', 'traceOn', '-v', 'false');
     assert.equal(update.code, 0, update.stderr);
@@ -168,7 +216,7 @@ describe('mqadmin cluster and broker commands', { timeout: 180_000 }, () => {
   });
 
   test('mqadmin cluster commands - a bad flag prints the usage and exits non-zero', async () => {
-    for (const name of ['clusterList', 'brokerStatus', 'getBrokerConfig', 'updateBrokerConfig']) {
+    for (const name of ['clusterList', 'brokerStatus', 'getBrokerConfig', 'updateBrokerConfig', 'statsAll', 'clusterRT', 'wipeWritePerm', 'addWritePerm', 'cleanExpiredCQ', 'deleteExpiredCommitLog']) {
       const result = await mqadmin(name, '-z');
       assert.equal(result.code, 1, name);
       assert.match(result.stderr, new RegExp(`^Unrecognized option: -z\\nusage: mqadmin ${name}`), name);
@@ -199,6 +247,46 @@ describe('mqadmin updateBrokerConfig persistence', { timeout: 120_000 }, () => {
       assert.ok(config.stdout.split('\n').includes(`${'fileReservedTime'.padEnd(50)}=  96`), config.stdout);
     } finally {
       await second.stop(true);
+      await ns.stop();
+    }
+  });
+});
+
+describe('mqadmin deleteExpiredCommitLog and cleanExpiredCQ', { timeout: 120_000 }, () => {
+  test('deleteExpiredCommitLog and cleanExpiredCQ - expired CommitLog files go, then the ConsumeQueues that pointed only into them', async () => {
+    const ns = await startNamesrv();
+    const segment = 64 * 1024;
+    const conf = { mappedFileSizeCommitLog: String(segment), commitLogWriteBufferBytes: String(segment), maxMessageSize: String(16 * 1024), fileReservedTime: '0' };
+    const expiring = await startBroker({ namesrvAddr: ns.address, brokerName: 'broker-e', conf });
+    const client = adminClient();
+    const run = (...args: string[]) => runToEnd('mqadmin', [...args, '-n', ns.address], { ...process.env, NAMESRV_ADDR: '' });
+    try {
+      await createTopic(client, expiring.address, ns.address, 'OldTopic', 1);
+      await createTopic(client, expiring.address, ns.address, 'FillerTopic', 1);
+      for (let index = 0; index < 5; index++) sendResult(await sendMessage(client, expiring.address, { topic: 'OldTopic' }));
+      const filler = Buffer.alloc(8 * 1024, 'f');
+      for (let index = 0; index < 24; index++) sendResult(await sendMessage(client, expiring.address, { topic: 'FillerTopic', body: filler }));
+      const store = expiring.broker.ctx.store;
+      assert.equal(store.minPhyOffset, 0);
+      const nothingYet = await run('cleanExpiredCQ', '-b', expiring.address);
+      assert.equal(nothingYet.stdout, 'success\n', nothingYet.stderr);
+      assert.equal(store.getMaxOffsetInQueue('OldTopic', 0), 5, 'nothing is expired before the CommitLog files go');
+      const deleted = await run('deleteExpiredCommitLog', '-c', 'DefaultCluster');
+      assert.equal(deleted.code, 0, deleted.stderr);
+      assert.equal(deleted.stdout, 'success\n');
+      await waitFor(() => store.minPhyOffset > 0 && store.getMinOffsetInQueue('OldTopic', 0) === 5, 'the first CommitLog files to go');
+      const status = await run('brokerStatus', '-b', expiring.address);
+      assert.match(status.stdout, new RegExp(`^commitLogMinOffset +: ${store.minPhyOffset}$`, 'm'));
+      const cleaned = await run('cleanExpiredCQ', '-c', 'DefaultCluster');
+      assert.equal(cleaned.code, 0, cleaned.stderr);
+      assert.equal(cleaned.stdout, 'success\n');
+      assert.equal(store.getMaxOffsetInQueue('OldTopic', 0), 0, 'the expired ConsumeQueue is gone');
+      assert.ok(store.getMaxOffsetInQueue('FillerTopic', 0) === 24, 'a queue with live messages stays');
+      const unknown = await run('cleanExpiredCQ', '-c', 'NoSuchCluster');
+      assert.equal(unknown.code, 1);
+    } finally {
+      await client.close();
+      await expiring.stop(true);
       await ns.stop();
     }
   });

@@ -7,6 +7,12 @@ import { clusterListCommand } from './cluster-list.js';
 import { brokerStatusCommand } from './broker-status.js';
 import { getBrokerConfigCommand } from './get-broker-config.js';
 import { updateBrokerConfigCommand } from './update-broker-config.js';
+import { wipeWritePermCommand } from './wipe-write-perm.js';
+import { addWritePermCommand } from './add-write-perm.js';
+import { statsAllCommand } from './stats-all.js';
+import { clusterRTCommand } from './cluster-rt.js';
+import { cleanExpiredCQCommand } from './clean-expired-cq.js';
+import { deleteExpiredCommitLogCommand } from './delete-expired-commit-log.js';
 import { topicListCommand } from './topic-list.js';
 import { topicRouteCommand } from './topic-route.js';
 import { consumerProgressCommand } from './consumer-progress.js';
@@ -63,6 +69,12 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   brokerStatusCommand,
   getBrokerConfigCommand,
   updateBrokerConfigCommand,
+  wipeWritePermCommand,
+  addWritePermCommand,
+  statsAllCommand,
+  clusterRTCommand,
+  cleanExpiredCQCommand,
+  deleteExpiredCommitLogCommand,
   updateTopicCommand,
   deleteTopicCommand,
   updateTopicPermCommand,

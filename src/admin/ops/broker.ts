@@ -4,8 +4,18 @@
  * queryTopicConsumeByWho, cleanExpiredConsumerQueue, deleteExpiredCommitLog) and the address
  * lookups of CommandUtil. Each throws AdminError with the broker's answer when it is not SUCCESS.
  */
+import { encodeProperties, MessageConst } from '../../message/index.js';
 import {
+  AddWritePermOfBrokerRequestHeader,
+  AddWritePermOfBrokerResponseHeader,
+  consumeStatsTotalDiff,
   decodeBrokerStatsData,
+  decodeConsumeStats,
+  GetConsumeStatsRequestHeader,
+  ResponseCode,
+  SendMessageRequestHeaderV2,
+  WipeWritePermOfBrokerRequestHeader,
+  WipeWritePermOfBrokerResponseHeader,
   decodeGroupList,
   decodeKVTable,
   decodePropertiesText,
@@ -92,4 +102,47 @@ export async function cleanExpiredConsumeQueue(admin: AdminClient, address: stri
 /** DELETE_EXPIRED_COMMITLOG (329) on one broker. */
 export async function deleteExpiredCommitLog(admin: AdminClient, address: string): Promise<void> {
   AdminClient.ok(await admin.broker(address, { code: RequestCode.DELETE_EXPIRED_COMMITLOG }), `delete expired CommitLog of broker ${address}`);
+}
+
+/** Messages a consuming group has not consumed yet on one topic (ConsumeStats.computeTotalDiff over the topic's brokers), 0 when unknown. */
+export async function accumulation(admin: AdminClient, masters: readonly string[], group: string, topic: string): Promise<number> {
+  let total = 0;
+  for (const address of masters) {
+    const extFields = GetConsumeStatsRequestHeader.encode({ consumerGroup: group, topic });
+    const response = await admin.broker(address, { code: RequestCode.GET_CONSUME_STATS, extFields });
+    if (response.code !== ResponseCode.SUCCESS) continue;
+    total += consumeStatsTotalDiff(decodeConsumeStats(response.body));
+  }
+  return Math.max(0, total);
+}
+
+/** The properties of a Java Message built with only a topic and a body: WAIT=true. */
+const WAIT_TRUE = encodeProperties(new Map([[MessageConst.WAIT_STORE_MSG_OK, 'true']]));
+
+/** One SEND_MESSAGE_V2 of `body` to `topic` queue 0 on a broker; true when stored. */
+export async function sendToBroker(admin: AdminClient, address: string, producerGroup: string, topic: string, body: Buffer, nowMs: number): Promise<boolean> {
+  const extFields = SendMessageRequestHeaderV2.encode({
+    producerGroup,
+    topic,
+    defaultTopic: 'TBW102',
+    defaultTopicQueueNums: 4,
+    queueId: 0,
+    sysFlag: 0,
+    bornTimestamp: nowMs,
+    flag: 0,
+    properties: WAIT_TRUE,
+    reconsumeTimes: 0,
+    unitMode: false,
+    batch: false,
+  });
+  const response = await admin.broker(address, { code: RequestCode.SEND_MESSAGE_V2, extFields, body });
+  return response.code === ResponseCode.SUCCESS;
+}
+
+/** WIPE_WRITE_PERM_OF_BROKER (205) or ADD_WRITE_PERM_OF_BROKER (327) on one name server: the topics changed. */
+export async function changeWritePerm(admin: AdminClient, namesrvAddr: string, brokerName: string, wipe: boolean): Promise<number> {
+  const code = wipe ? RequestCode.WIPE_WRITE_PERM_OF_BROKER : RequestCode.ADD_WRITE_PERM_OF_BROKER;
+  const extFields = wipe ? WipeWritePermOfBrokerRequestHeader.encode({ brokerName }) : AddWritePermOfBrokerRequestHeader.encode({ brokerName });
+  const response = AdminClient.ok(await admin.broker(namesrvAddr, { code, extFields }), `${wipe ? 'wipe' : 'add'} write perm of ${brokerName}`);
+  return wipe ? WipeWritePermOfBrokerResponseHeader.decode(response.extFields).wipeTopicCount : AddWritePermOfBrokerResponseHeader.decode(response.extFields).addTopicCount;
 }

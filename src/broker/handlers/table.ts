@@ -8,6 +8,9 @@ import { deleteExpiredCommitLogHandler } from './delete-expired-commitlog.js';
 import { getBrokerRuntimeInfoHandler } from './get-broker-runtime-info.js';
 import { getBrokerConfigHandler } from './get-broker-config.js';
 import { updateBrokerConfigHandler } from './update-broker-config.js';
+import { viewBrokerStatsDataHandler } from './view-broker-stats-data.js';
+import { queryTopicConsumeByWhoHandler } from './query-topic-consume-by-who.js';
+import { cleanExpiredConsumeQueueHandler } from './clean-expired-consumequeue.js';
 import { deleteTopicInBrokerHandler } from './delete-topic-in-broker.js';
 import { getAllTopicConfigHandler } from './get-all-topic-config.js';
 import { getConsumerListByGroupHandler } from './get-consumer-list-by-group.js';
@@ -81,6 +84,9 @@ export const brokerHandlers: readonly Handler<BrokerContext>[] = [
   getBrokerRuntimeInfoHandler,
   getBrokerConfigHandler,
   updateBrokerConfigHandler,
+  viewBrokerStatsDataHandler,
+  queryTopicConsumeByWhoHandler,
+  cleanExpiredConsumeQueueHandler,
   consumerSendMsgBackHandler,
   lockBatchMqHandler,
   unlockBatchMqHandler,
