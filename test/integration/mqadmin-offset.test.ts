@@ -137,4 +137,53 @@ describe('mqadmin offsets', { timeout: 180_000 }, () => {
     assert.equal(badTime.code, 1);
     assert.equal(badTime.stderr, 'resetOffsetByTime command failed: timestamp "yesterday" is not now, milliseconds or yyyy-MM-dd#HH:mm:ss:SSS\n');
   });
+  test('mqadmin skipAccumulatedMessage - a running consumer\'s offsets go to the end; offline, a backlog is skipped and never read', async () => {
+    await createTopic(admin, broker.address, namesrv.address, 'SkipTopic', 2);
+    await sendAll('SkipTopic', 4, 'read');
+    const consumer = await collect(namesrv.address, 'GID_skip', 'SkipTopic');
+    try {
+      await consumer.waitForCount(4);
+      await waitFor(async () => (await committedOffsets('GID_skip', 'SkipTopic', 2)).reduce((a, b) => a + b, 0) === 4, 'the offsets committed');
+      const skip = await mqadmin('skipAccumulatedMessage', '-g', 'GID_skip', '-t', 'SkipTopic');
+      assert.equal(skip.code, 0, skip.stderr);
+      assert.ok(skip.stdout.startsWith(`${'#brokerName'.padEnd(40)}  ${'#queueId'.padEnd(40)}  ${'#offset'.padEnd(40)}\n`), skip.stdout);
+      const offsets = skip.stdout.split('\n').filter((line) => line.startsWith('broker-a')).map((line) => Number(line.trim().split(/\s+/)[2]));
+      assert.equal(offsets.reduce((a, b) => a + b, 0), 4, 'the end of each queue');
+    } finally {
+      await consumer.consumer.shutdown();
+    }
+    // Offline: the old way, with its own table.
+    await sendAll('SkipTopic', 6, 'backlog');
+    const offline = await mqadmin('skipAccumulatedMessage', '-g', 'GID_skip', '-t', 'SkipTopic');
+    assert.equal(offline.code, 0, offline.stderr);
+    assert.ok(offline.stdout.startsWith(`${'#brokerName'.padEnd(20)}  ${'#queueId'.padEnd(20)}  ${'#brokerOffset'.padEnd(20)}  ${'#consumerOffset'.padEnd(20)}  ${'#timestampOffset'.padEnd(20)}  ${'#rollbackOffset'.padEnd(20)}\n`), offline.stdout);
+    assert.equal((await committedOffsets('GID_skip', 'SkipTopic', 2)).reduce((a, b) => a + b, 0), 10, 'at the end of both queues');
+    const again = await collect(namesrv.address, 'GID_skip', 'SkipTopic');
+    try {
+      await sendAll('SkipTopic', 2, 'fresh');
+      await again.waitForCount(2);
+      assert.deepEqual(again.bodies().sort(), ['fresh0', 'fresh1'], 'the skipped backlog is not read');
+    } finally {
+      await again.consumer.shutdown();
+    }
+  });
+
+  test('mqadmin cloneGroupOffset - the destination group gets the source group\'s offsets of the topic', async () => {
+    await createTopic(admin, broker.address, namesrv.address, 'CloneTopic', 2);
+    await sendAll('CloneTopic', 10, 'c');
+    const consumer = await collect(namesrv.address, 'GID_clone_src', 'CloneTopic');
+    await consumer.waitForCount(10);
+    await consumer.consumer.shutdown();
+    const source = await waitFor(async () => {
+      const offsets = await committedOffsets('GID_clone_src', 'CloneTopic', 2);
+      return offsets.reduce((a, b) => a + b, 0) === 10 && offsets;
+    }, 'the source offsets');
+    const clone = await mqadmin('cloneGroupOffset', '-s', 'GID_clone_src', '-d', 'GID_clone_dest', '-t', 'CloneTopic');
+    assert.equal(clone.code, 0, clone.stderr);
+    assert.equal(clone.stdout, 'clone group offset success. srcGroup[GID_clone_src], destGroup=[GID_clone_dest], topic[CloneTopic]\n');
+    assert.deepEqual(await committedOffsets('GID_clone_dest', 'CloneTopic', 2), source);
+    const missing = await mqadmin('cloneGroupOffset', '-s', 'GID_clone_src', '-d', 'GID_clone_dest');
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^Missing required option: t\nusage: mqadmin cloneGroupOffset /);
+  });
 });
