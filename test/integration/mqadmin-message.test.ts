@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { createOffsetMessageId, javaStringHashCode, type MessageRecord } from '../../src/message/index.js';
 import { PullSysFlag, ResponseCode } from '../../src/protocol/index.js';
 import type { RemotingClient } from '../../src/remoting/index.js';
-import { decodeRecords, pullHeader, pullMessage, recordProperties, sendMessage, sendResult } from '../harness/broker-requests.js';
+import { decodeRecords, heartbeat, heartbeatBody, pullHeader, pullMessage, recordProperties, sendMessage, sendResult } from '../harness/broker-requests.js';
 import { adminClient, createTopic, startBroker, startNamesrv, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
 import { runToEnd } from '../harness/process.js';
 import { sendMsgBack } from '../harness/retry-requests.js';
@@ -204,6 +204,29 @@ describe('mqadmin message commands', { timeout: 180_000 }, () => {
     assert.match(rt[4] ?? '', /^Avg RT: \d+\.\d\d$/);
     const records = await pullUntil('MsgTopic', 2, 0);
     assert.equal(records.filter((record) => record.body.toString() === 'a'.repeat(10)).length, 2, 'two of them on queue 0');
+  });
+
+  test('mqadmin-message - queryCq -g shows an online group\'s subscription; queryMsgById tracks the groups consuming the topic', async () => {
+    await createTopic(admin, broker.address, namesrv.address, 'TrackTopic', 1);
+    sendResult(await sendMessage(admin, broker.address, { topic: 'TrackTopic', body: 'tracked', properties: { TAGS: 'TagA', UNIQ_KEY: 'TRACK001' } }));
+    await pullUntil('TrackTopic', 1);
+    const untracked = await ok('queryMsgById', '-t', 'TrackTopic', '-i', 'TRACK001');
+    assert.match(untracked, /\nMessage Body Path: +\S+\n\n\nWARN: No Consumer\n$/);
+
+    const hb = await heartbeat(admin, broker.address, heartbeatBody('127.0.0.1@track', [{ group: 'GID_track', subscriptions: { TrackTopic: 'TagA' }, subVersion: 7 }]));
+    assert.equal(hb.code, ResponseCode.SUCCESS, hb.remark);
+    const cq = await ok('queryCq', '-t', 'TrackTopic', '-q', '0', '-i', '0', '-g', 'GID_track');
+    const tagA = javaStringHashCode('TagA');
+    assert.ok(
+      cq.startsWith(`Subscription data: \n{\n\t"classFilterMode":false,\n\t"codeSet":[\n\t\t${tagA}\n\t],\n\t"expressionType":"TAG",\n\t"subString":"TagA",\n\t"subVersion":7,\n\t"tagsSet":[\n\t\t"TagA"\n\t],\n\t"topic":"TrackTopic"\n}\n======================================\nFilter data: \nnull\n======================================\nQueue data: \nmax: 1, min: 0\n`),
+      cq,
+    );
+    // The group's retry topic reaches the name server with the broker's next registration.
+    const tracked = await waitFor(async () => {
+      const out = await ok('queryMsgById', '-t', 'TrackTopic', '-i', 'TRACK001');
+      return /^MessageTrack \[consumerGroup=GID_track, trackType=NOT_CONSUME_YET, exceptionDesc=null\]$/m.test(out) ? out : undefined;
+    }, 'a NOT_CONSUME_YET track of GID_track', 60_000, 500);
+    assert.match(tracked, /\n\n\nMessageTrack \[consumerGroup=GID_track, /);
   });
 
   test('mqadmin-message - a bad flag or a missing option prints the usage and exits non-zero', async () => {
