@@ -50,8 +50,18 @@ function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
   });
 }
 
+/** Cleanups of what outlives a process group (RabbitMQ's epmd daemon), run once by stopAll(). */
+const cleanups = new Set<() => Promise<unknown>>();
+
+export function onStopAll(cleanup: () => Promise<unknown>): () => void {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
+
 export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((child) => stopChild(child)));
+  for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+  cleanups.clear();
 }
 
 let hooked = false;

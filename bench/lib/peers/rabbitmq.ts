@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
-import { freePort, startServer } from '../processes.js';
+import { freePort, onStopAll, startServer } from '../processes.js';
 import type { Completion, MessagingSystem, Publisher, Subscription } from '../workload.js';
 import { closeAll, debianVersion, type Peer, type RunningPeer } from './peer.js';
 
@@ -75,7 +75,14 @@ async function start(dir: string): Promise<RunningPeer> {
     RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, 'enabled_plugins'),
     RABBITMQ_PID_FILE: join(dir, 'rabbitmq.pid'),
   };
-  const server = await startServer({ name: 'rabbitmq', command: SERVER, args: [], dir, env, ready: /Server startup complete|startup complete/i, timeoutMs: 120_000 });
+  // epmd daemonizes out of the server's process group; ask ours (on its own port) to go.
+  const stopEpmd = (): Promise<unknown> => promisify(execFile)('epmd', ['-kill'], { env: { ...process.env, ERL_EPMD_PORT: String(epmdPort) } }).catch(() => undefined);
+  const forget = onStopAll(stopEpmd);
+  const ready = /Starting broker\.\.\. completed|Server startup complete/;
+  const server = await startServer({ name: 'rabbitmq', command: SERVER, args: [], dir, env, ready, timeoutMs: 120_000 }).catch(async (error: unknown) => {
+    await stopEpmd();
+    throw error;
+  });
   const closers: (() => Promise<unknown>)[] = [];
   return {
     system: system(`amqp://guest:guest@127.0.0.1:${port}`, closers),
@@ -84,8 +91,8 @@ async function start(dir: string): Promise<RunningPeer> {
     stop: async () => {
       await closeAll(closers);
       await server.stop();
-      // epmd daemonizes out of the server's process group; ask ours (on its own port) to go.
-      await promisify(execFile)('epmd', ['-kill'], { env: { ...process.env, ERL_EPMD_PORT: String(epmdPort) } }).catch(() => undefined);
+      await stopEpmd();
+      forget();
     },
   };
 }
