@@ -4,7 +4,7 @@
  * started here: their output, the figures the broker measured, and their effect.
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parsePropertiesText } from '../../src/config/index.js';
@@ -248,6 +248,37 @@ describe('mqadmin updateBrokerConfig persistence', { timeout: 120_000 }, () => {
     } finally {
       await second.stop(true);
       await ns.stop();
+    }
+  });
+  test('updateBrokerConfig - mqbroker -c: the change goes back into the -c file, other lines kept, and a restart reads it', async () => {
+    const ns = await startNamesrv();
+    const dir = await tempDir('mqbroker-conf');
+    const conf = join(dir, 'broker.conf');
+    const original = `# test broker\nbrokerName=broker-c\nbrokerIP1=127.0.0.1\nlistenPort=0\nstorePathRootDir=${dir}\ntraceOn=true\n`;
+    await writeFile(conf, original);
+    const boot = /^The broker\[broker-c, ([\d.]+:\d+)\] boot success/m;
+    try {
+      const first = await startUntil('broker', ['-c', conf, '-n', ns.address], [boot]);
+      try {
+        const address = first.matches[0]?.[1] ?? '';
+        const update = await runToEnd('mqadmin', ['updateBrokerConfig', '-b', address, '-k', 'traceOn', '-v', 'false', '-n', ns.address]);
+        assert.equal(update.code, 0, update.stderr);
+      } finally {
+        await first.stop();
+      }
+      assert.equal(await readFile(conf, 'utf8'), original.replace('traceOn=true', 'traceOn=false'));
+      assert.equal(await readFile(`${conf}.bak`, 'utf8'), original, 'the previous file is kept as .bak');
+      const second = await startUntil('broker', ['-c', conf, '-n', ns.address], [boot]);
+      try {
+        const address = second.matches[0]?.[1] ?? '';
+        const config = await runToEnd('mqadmin', ['getBrokerConfig', '-b', address, '-n', ns.address]);
+        assert.ok(config.stdout.split('\n').includes(`${'traceOn'.padEnd(50)}=  false`), config.stdout);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await ns.stop();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
