@@ -13,7 +13,7 @@
  */
 import { Meter, drain, publish, sendOnce, type MessagingSystem } from './lib/workload.js';
 import { rocketmqSystem } from './lib/rocketmq.js';
-import { benchCommand, positiveInt, run, type CommonOptions } from './lib/cli.js';
+import { benchCommand, positiveInt, run, systemOptions, type CommonOptions } from './lib/cli.js';
 import { intervalLine, machineLine, summaryLines } from './lib/print.js';
 
 interface Options extends CommonOptions {
@@ -66,7 +66,8 @@ async function main(): Promise<void> {
     .option('--pull-batch <n>', 'PushConsumer pullBatchSize', positiveInt, 32)
     .parse()
     .opts<Options>();
-  const system = rocketmqSystem({ namesrvAddr: options.namesrv, pullBatchSize: options.pullBatch });
+  const system = rocketmqSystem({ ...systemOptions(options), pullBatchSize: options.pullBatch });
+  await system.prepare?.(options.topic);
   print(machineLine());
   if (options.tail === true) {
     print(`bench:consume tail-follow of ${options.topic} for ${options.duration} s, ${options.size} B via ${options.namesrv}`);

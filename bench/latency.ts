@@ -8,7 +8,7 @@
  */
 import { latency } from './lib/workload.js';
 import { rocketmqSystem } from './lib/rocketmq.js';
-import { benchCommand, positiveInt, run, type CommonOptions } from './lib/cli.js';
+import { benchCommand, positiveInt, run, systemOptions, type CommonOptions } from './lib/cli.js';
 import { intervalLine, machineLine, summaryLines } from './lib/print.js';
 
 interface Options extends CommonOptions {
@@ -24,7 +24,8 @@ async function main(): Promise<void> {
     .opts<Options>();
   process.stdout.write(`${machineLine()}\n`);
   process.stdout.write(`bench:latency ${options.rate} msg/s for ${options.duration} s, ${options.size} B on ${options.topic} via ${options.namesrv}\n`);
-  const system = rocketmqSystem({ namesrvAddr: options.namesrv });
+  const system = rocketmqSystem(systemOptions(options));
+  await system.prepare?.(options.topic);
   const result = await latency(system, options.topic, {
     size: options.size,
     rate: options.rate,

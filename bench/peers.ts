@@ -70,6 +70,7 @@ async function measure(peer: Peer, running: RunningPeer, work: Workloads, metric
   const system = running.system;
   await new Promise((resolve) => setTimeout(resolve, 1000));
   metrics['rssIdleMiB'] = await rssMiB(running.pid);
+  for (const topic of ['bench_warmup', 'bench_publish', 'bench_latency', 'bench_single']) await system.prepare?.(topic);
   const sampler = sampleRss(running.pid);
   await publishOn(system, 'bench_warmup', { messages: work.warmup, inFlight: work.inFlight, size: work.size });
   const published = await publishOn(system, 'bench_publish', { messages: work.messages, inFlight: work.inFlight, size: work.size });
@@ -88,6 +89,7 @@ async function measure(peer: Peer, running: RunningPeer, work: Workloads, metric
     const complete = e2e.errors === 0 && e2e.messages === Math.round((work.latencyRate * work.latencyMs) / 1000);
     for (const [key, percentile] of [['e2eP50Us', 50], ['e2eP99Us', 99], ['e2eP999Us', 99.9]] as const) metrics[key] = complete ? histogram.percentileUs(percentile) : Number.NaN;
     metrics['e2eMaxUs'] = complete ? histogram.maxUs : Number.NaN;
+    metrics['e2eLost'] = Math.round((work.latencyRate * work.latencyMs) / 1000) - e2e.messages;
     print(`    e2e at ${work.latencyRate}/s: p50 ${formatUs(histogram.percentileUs(50))} p99 ${formatUs(histogram.percentileUs(99))} p99.9 ${formatUs(histogram.percentileUs(99.9))} max ${formatUs(histogram.maxUs)} (${e2e.messages} received)${failed('not counted', e2e)}`);
   }
   const single = await publishOn(system, 'bench_single', { durationMs: work.singleMs, inFlight: 1, size: work.size });

@@ -12,7 +12,7 @@
  */
 import { publish } from './lib/workload.js';
 import { rocketmqSystem } from './lib/rocketmq.js';
-import { benchCommand, positiveInt, run, type CommonOptions } from './lib/cli.js';
+import { benchCommand, positiveInt, run, systemOptions, type CommonOptions } from './lib/cli.js';
 import { intervalLine, machineLine, summaryLines } from './lib/print.js';
 
 interface Options extends CommonOptions {
@@ -33,7 +33,8 @@ async function main(): Promise<void> {
     .parse()
     .opts<Options>();
   if (!['sync', 'async', 'oneway'].includes(options.mode)) throw new Error(`--mode ${options.mode}: not sync, async or oneway`);
-  const system = rocketmqSystem({ namesrvAddr: options.namesrv, mode: options.mode === 'oneway' ? 'oneway' : 'async' });
+  const system = rocketmqSystem({ ...systemOptions(options), mode: options.mode === 'oneway' ? 'oneway' : 'async' });
+  await system.prepare?.(options.topic);
   const inFlight = options.mode === 'sync' ? 1 : options.inflight;
   process.stdout.write(`${machineLine()}\n`);
   process.stdout.write(`bench:produce ${options.mode}, ${options.producers} producer(s) × ${inFlight} in flight, ${options.size} B to ${options.topic} via ${options.namesrv}\n`);

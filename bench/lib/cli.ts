@@ -13,6 +13,8 @@ export interface CommonOptions {
   readonly namesrv: string;
   readonly topic: string;
   readonly size: number;
+  readonly cluster?: string;
+  readonly queues: number;
 }
 
 /** A command with --namesrv (NAMESRV_ADDR or 127.0.0.1:9876), --topic and --size. */
@@ -21,7 +23,14 @@ export function benchCommand(name: string, description: string): Command {
     .description(description)
     .option('--namesrv <addr>', 'name server address list, host:port;host:port', process.env['NAMESRV_ADDR'] ?? '127.0.0.1:9876')
     .option('--topic <topic>', 'topic', 'BenchmarkTest')
-    .option('--size <bytes>', 'message body size, bytes', positiveInt, 1024);
+    .option('--size <bytes>', 'message body size, bytes', positiveInt, 1024)
+    .option('--cluster <name>', 'create the topic first on every master of this cluster (mqadmin updateTopic); else the first send creates it')
+    .option('--queues <n>', 'queues of a topic created with --cluster', positiveInt, 8);
+}
+
+/** The rocketmqSystem options the common flags give. */
+export function systemOptions(options: CommonOptions): { namesrvAddr: string; queues: number; cluster?: string } {
+  return { namesrvAddr: options.namesrv, queues: options.queues, ...(options.cluster === undefined ? {} : { cluster: options.cluster }) };
 }
 
 /** Runs `main`, printing a failure on one line and exiting 1; exits 0 when done (clients may keep timers). */

@@ -43,7 +43,7 @@ function spread(values: readonly number[]): Spread {
 }
 
 const integer = (value: number): string => Math.round(value).toLocaleString('en-US');
-const ms = (valueUs: number): string => (valueUs / 1000).toFixed(valueUs < 10_000 ? 2 : 1);
+const ms = (valueUs: number): string => (valueUs < 10_000 ? (valueUs / 1000).toFixed(2) : valueUs < 100_000 ? (valueUs / 1000).toFixed(1) : integer(valueUs / 1000));
 
 function cell(values: readonly number[], format: (value: number) => string): string {
   const figures = spread(values);
@@ -72,7 +72,9 @@ function resultsTable(results: ReadonlyMap<string, Metrics[]>): string[] {
   ];
   for (const [name, rounds] of results) {
     const e2e = ['e2eP50Us', 'e2eP99Us', 'e2eP999Us', 'e2eMaxUs'].map((key) => spread(column(rounds, key)));
-    const e2eCell = e2e[0]!.count === 0 ? '—' : e2e.map((figures) => ms(figures.median)).join(' / ') + (e2e[1]!.count > 1 ? ` (p99 ${ms(e2e[1]!.min)}–${ms(e2e[1]!.max)})` : '');
+    const lost = spread(column(rounds, 'e2eLost'));
+    const failedCell = lost.max > 0 ? `failed: up to ${integer(lost.max)} messages not received (sends timed out)` : '—';
+    const e2eCell = e2e[0]!.count === 0 ? failedCell : e2e.map((figures) => ms(figures.median)).join(' / ') + (e2e[1]!.count > 1 ? ` (p99 ${ms(e2e[1]!.min)}–${ms(e2e[1]!.max)})` : '');
     lines.push(`| ${name} | ${cell(column(rounds, 'publishRate'), integer)} | ${cell(column(rounds, 'drainRate'), integer)} | ${e2eCell} | ${cell(column(rounds, 'singleRate'), integer)} | ${cell(column(rounds, 'singleP50Us'), integer)} |`);
   }
   return lines;

@@ -8,6 +8,7 @@
  * acknowledgement (offsets are committed by the client, as RocketMQ's).
  */
 import { ConsumeResult, Producer, PushConsumer } from '../../src/index.js';
+import { AdminClient, runMqadmin } from '../../src/admin/index.js';
 import { createLogger } from '../../src/log/index.js';
 import type { Completion, MessagingSystem, Publisher, Subscription } from './workload.js';
 
@@ -20,7 +21,8 @@ function uniqueName(prefix: string): string {
   return `${prefix}_${process.pid}_${Date.now().toString(36)}_${instances}`;
 }
 
-const logger = createLogger({ destination: 2, level: process.env['LOG_LEVEL'] ?? 'warn' });
+// Errors only: a send retried under overload would print a warning per message.
+const logger = createLogger({ destination: 2, level: process.env['LOG_LEVEL'] ?? 'error' });
 
 class RocketMQPublisher implements Publisher {
   constructor(
@@ -45,11 +47,37 @@ export interface RocketMQOptions {
   /** PushConsumer pullBatchSize (RocketMQ's default: 32). */
   readonly pullBatchSize?: number;
   readonly name?: string;
+  /** Create topics up front on every master of this cluster (mqadmin updateTopic) instead of on the first send. */
+  readonly cluster?: string;
+  /** Read and write queues of a topic created up front (mqadmin's default: 8). */
+  readonly queues?: number;
+}
+
+/** mqadmin updateTopic -c <cluster>, then waits until the name server routes the topic. */
+async function createTopic(options: RocketMQOptions, cluster: string, topic: string): Promise<void> {
+  const queues = String(options.queues ?? 8);
+  let output = '';
+  const io = { stdout: (text: string) => (output += text), stderr: (text: string) => (output += text), env: {}, logger };
+  const status = await runMqadmin(['updateTopic', '-n', options.namesrvAddr, '-c', cluster, '-t', topic, '-r', queues, '-w', queues], io);
+  if (status !== 0) throw new Error(`mqadmin updateTopic ${topic}: ${output.trim()}`);
+  const admin = new AdminClient(options.namesrvAddr.split(';'), logger);
+  try {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const routed = await admin.topicRoute(topic).then((route) => route.queueDatas.length > 0, () => false);
+      if (routed) return;
+      if (Date.now() > deadline) throw new Error(`the name server has no route of ${topic} 30 s after updateTopic`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await admin.close();
+  }
 }
 
 export function rocketmqSystem(options: RocketMQOptions): MessagingSystem {
   return {
     name: options.name ?? 'rocketmq',
+    ...(options.cluster === undefined ? {} : { prepare: (topic: string) => createTopic(options, options.cluster!, topic) }),
     async publisher(topic: string): Promise<Publisher> {
       const producer = new Producer({ groupName: uniqueName('PID_bench'), instanceName: uniqueName('bench'), namesrvAddr: options.namesrvAddr, logger });
       await producer.start();

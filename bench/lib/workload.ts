@@ -34,6 +34,8 @@ export interface Subscription {
 export interface MessagingSystem {
   readonly name: string;
   publisher(topic: string): Promise<Publisher>;
+  /** Creates `topic` where the system wants it done up front (not needed where a first send creates it). */
+  prepare?(topic: string): Promise<void>;
   /** Delivers every message of `topic` from its first one (fromStart) or from now on, acknowledging each. */
   subscribe(topic: string, fromStart: boolean, onMessage: (body: Buffer) => void): Promise<Subscription>;
 }

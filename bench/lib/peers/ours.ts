@@ -30,7 +30,7 @@ async function start(dir: string, flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH'): 
     throw error;
   });
   return {
-    system: rocketmqSystem({ namesrvAddr, name: `ours-${flushDiskType}` }),
+    system: rocketmqSystem({ namesrvAddr, name: `ours-${flushDiskType}`, cluster: 'DefaultCluster' }),
     pid: broker.pid,
     bootMs: broker.bootMs,
     stop: async () => {
