@@ -202,4 +202,46 @@ describe('mqadmin groups', { timeout: 180_000 }, () => {
       await consumer.consumer.shutdown();
     }
   });
+  test('mqadmin consumerStatus, getConsumerStatus, consumerProgress -s - what a running consumer reports through the broker', async () => {
+    await createTopic(admin, broker.address, namesrv.address, 'StatusTopic', 2);
+    await sendAll('StatusTopic', 4, 's');
+    const consumer = await collect(namesrv.address, 'GID_status', 'StatusTopic');
+    try {
+      await consumer.waitForCount(4);
+      await consumer.consumer.rebalanceSettled();
+      const clientId = consumer.consumer.clientId;
+      const one = await mqadmin('consumerStatus', '-g', 'GID_status', '-i', clientId);
+      assert.equal(one.code, 0, one.stderr);
+      assert.match(one.stdout, /^#Consumer Properties#\n/);
+      assert.ok(one.stdout.includes(`\n${'PROP_CONSUME_TYPE'.padEnd(40)}: CONSUME_PASSIVELY\n`), one.stdout);
+      assert.ok(one.stdout.includes(`\n${'groupName'.padEnd(40)}: GID_status\n`));
+      assert.match(one.stdout, /\n001 Topic: %RETRY%GID_status +ClassFilter: false +SubExpression: \*\n002 Topic: StatusTopic +ClassFilter: false +SubExpression: \*\n/);
+      await waitFor(async () => /\nStatusTopic {23}broker-a {26}1 {5}\d/.test((await mqadmin('consumerStatus', '-g', 'GID_status', '-i', clientId)).stdout), 'both queues in the report');
+      assert.match(one.stdout, /\n#Consumer MQ Detail#\n/);
+
+      const all = await mqadmin('consumerStatus', '-g', 'GID_status');
+      assert.equal(all.code, 0, all.stderr);
+      assert.ok(all.stdout.startsWith(`${'#Index'.padEnd(10)} ${'#ClientId'.padEnd(40)} ${'#Version'.padEnd(20)} #ConsumerRunningInfoFile\n`), all.stdout);
+      const file = /^1 {10}\S+ +V5_3_3 +(\S+)$/m.exec(all.stdout)?.[1];
+      assert.ok(file, all.stdout);
+      assert.match(await readFile(file, 'utf8'), /^#Consumer Properties#\n/);
+      assert.match(all.stdout, /\n\nSame subscription in the same group of consumer\n\nRebalance OK\n$/);
+
+      const offsets = await mqadmin('getConsumerStatus', '-g', 'GID_status', '-t', 'StatusTopic');
+      assert.equal(offsets.code, 0, offsets.stderr);
+      assert.ok(offsets.stdout.startsWith(`get consumer status from client. group=GID_status, topic=StatusTopic, originClientId=\n${'#clientId'.padEnd(50)}  ${'#brokerName'.padEnd(15)}  ${'#queueId'.padEnd(15)}  #offset`), offsets.stdout);
+      assert.equal(offsets.stdout.split('\n').filter((line) => line.startsWith(clientId)).length, 2, offsets.stdout);
+
+      const withIp = await mqadmin('consumerProgress', '-g', 'GID_status', '-s', 'true');
+      assert.equal(withIp.code, 0, withIp.stderr);
+      assert.match(withIp.stdout, /#Client IP {11}#Diff/);
+      assert.match(withIp.stdout, new RegExp(`^StatusTopic +broker-a +0 +\\d+ +\\d+ +${clientId.split('@')[0]?.replace(/\./g, '\\.')} +`, 'm'));
+
+      const nobody = await mqadmin('consumerStatus', '-g', 'GID_status', '-i', 'no@client');
+      assert.equal(nobody.code, 1);
+      assert.match(nobody.stderr, /^consumerStatus command failed: running info of no@client: SYSTEM_ERROR\(1\) The Consumer <GID_status> <no@client> not online\n$/);
+    } finally {
+      await consumer.consumer.shutdown();
+    }
+  });
 });

@@ -26,6 +26,8 @@ import { cloneGroupOffsetCommand } from './clone-group-offset.js';
 import { brokerConsumeStatsCommand } from './broker-consume-stats.js';
 import { getConsumerConfigCommand } from './get-consumer-config.js';
 import { updateSubGroupListCommand } from './update-sub-group-list.js';
+import { consumerStatusCommand } from './consumer-status.js';
+import { getConsumerStatusCommand } from './get-consumer-status.js';
 import { updateTopicCommand } from './update-topic.js';
 import { deleteTopicCommand } from './delete-topic.js';
 import { updateTopicPermCommand } from './update-topic-perm.js';
@@ -65,6 +67,8 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   brokerConsumeStatsCommand,
   getConsumerConfigCommand,
   updateSubGroupListCommand,
+  consumerStatusCommand,
+  getConsumerStatusCommand,
   clusterListCommand,
   brokerStatusCommand,
   getBrokerConfigCommand,

@@ -18,6 +18,7 @@ import { LocalFileOffsetStore } from '../offset/local-file-offset-store.js';
 import { ReadOffsetType, type OffsetStore } from '../offset/offset-store.js';
 import { RemoteBrokerOffsetStore } from '../offset/remote-broker-offset-store.js';
 import { validateLitePullConsumerOptions, type LitePullConsumerOptions, type LitePullConsumerOptionsResolved } from '../options.js';
+import { consumerAdminView } from './admin-view.js';
 import { AssignedQueues, ConsumeRequestCache, type AssignedQueue } from './lite-pull-queues.js';
 import type { ProcessQueue } from './process-queue.js';
 import { PullApi } from './pull-api.js';
@@ -49,6 +50,7 @@ export class LitePullConsumer implements AsyncIterable<MessageExt> {
   private mode: 'NONE' | 'SUBSCRIBE' | 'ASSIGN' = 'NONE';
   private nextAutoCommitDeadline = 0;
   private state: State = 'CREATE_JUST';
+  private readonly createdAt = Date.now();
 
   constructor(options: LitePullConsumerOptions) {
     this.options = validateLitePullConsumerOptions(options);
@@ -269,6 +271,18 @@ export class LitePullConsumer implements AsyncIterable<MessageExt> {
       },
       persistConsumerOffset: () => this.offsetStore.persistAll(this.assigned.all().map((entry) => entry.queue), false),
       resetOffset: (topic, offsets) => this.resetOffset(topic, offsets),
+      adminView: () =>
+        consumerAdminView({
+          settings: this.options,
+          consumeType: 'CONSUME_ACTIVELY',
+          orderly: false,
+          threads: this.assigned.all().length,
+          namesrvAddr: this.options.namesrvAddr,
+          startedAt: this.createdAt,
+          subscriptions: [...this.rebalance.subscriptions.values()],
+          queues: this.assigned.all(),
+          readOffset: (queue) => this.offsetStore.readOffset(queue, ReadOffsetType.READ_FROM_MEMORY),
+        }),
     };
   }
 

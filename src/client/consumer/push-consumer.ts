@@ -24,11 +24,12 @@ import { illegalArgument } from '../errors.js';
 import { Message, MessageQueue } from '../message.js';
 import { withoutNamespace, wrapNamespace } from '../namespace.js';
 import { LocalFileOffsetStore } from '../offset/local-file-offset-store.js';
-import type { OffsetStore } from '../offset/offset-store.js';
+import { ReadOffsetType, type OffsetStore } from '../offset/offset-store.js';
 import { RemoteBrokerOffsetStore } from '../offset/remote-broker-offset-store.js';
 import { validatePushConsumerOptions, type PushConsumerOptions, type PushConsumerOptionsResolved } from '../options.js';
 import { SendPath } from '../producer/send-path.js';
 import { prepareSend } from '../producer/send-request.js';
+import { consumerAdminView } from './admin-view.js';
 import { ConsumeMessageConcurrentlyService, type MessageListenerConcurrently } from './consume-concurrently.js';
 import { ConsumeMessageOrderlyService, type MessageListenerOrderly } from './consume-orderly.js';
 import { REBALANCE_LOCK_INTERVAL_MS, type ProcessQueue } from './process-queue.js';
@@ -69,6 +70,7 @@ export class PushConsumer {
   private lockTimer: NodeJS.Timeout | undefined;
   private rebalanceLaterTimer: NodeJS.Timeout | undefined;
   private state: State = 'CREATE_JUST';
+  private readonly createdAt = Date.now();
 
   constructor(options: PushConsumerOptions) {
     this.options = validatePushConsumerOptions(options);
@@ -237,6 +239,18 @@ export class PushConsumer {
       },
       persistConsumerOffset: () => this.persistConsumerOffset(),
       resetOffset: (topic, offsets) => this.resetOffset(topic, offsets),
+      adminView: () =>
+        consumerAdminView({
+          settings: this.options,
+          consumeType: 'CONSUME_PASSIVELY',
+          orderly: this.orderlyListener !== undefined,
+          threads: this.options.consumeThreadMax,
+          namesrvAddr: this.options.namesrvAddr,
+          startedAt: this.createdAt,
+          subscriptions: [...this.rebalance.subscriptions.values()],
+          queues: this.rebalance.entries(),
+          readOffset: (queue) => this.offsetStore.readOffset(queue, ReadOffsetType.READ_FROM_MEMORY),
+        }),
     };
   }
 

@@ -1,7 +1,7 @@
 /**
  * broker-requests.ts: what a broker may ask of a client (ClientRemotingProcessor.java), one handler
- * per request code. Codes not listed here (GET_CONSUMER_RUNNING_INFO 307, CONSUME_MESSAGE_DIRECTLY
- * 309, ...) get REQUEST_CODE_NOT_SUPPORTED
+ * per request code (GET_CONSUMER_RUNNING_INFO 307 and GET_CONSUMER_STATUS_FROM_CLIENT 221 are in
+ * consumer-admin-requests.ts). Codes not listed (CONSUME_MESSAGE_DIRECTLY 309, ...) get REQUEST_CODE_NOT_SUPPORTED
  * from the dispatcher. Brokers send these requests oneway; a request that is not oneway gets
  * SUCCESS once the client has acted on it.
  */
@@ -22,13 +22,15 @@ import {
 } from '../../protocol/index.js';
 import { defineHandler, ok, type Connection, type Handler } from '../../remoting/index.js';
 import type { Logger } from '../../log/index.js';
+import type { ConsumerAdminView } from '../consumer/admin-view.js';
+import { consumerAdminHandlers } from './consumer-admin-requests.js';
 
 /** What the handlers need of the client instance. */
 export interface BrokerRequestContext {
   readonly clientId: string;
   readonly logger: Logger;
   rebalanceImmediately(): void;
-  consumer(group: string): { resetOffset(topic: string, offsets: readonly QueueOffsetEntry[]): Promise<void> } | undefined;
+  consumer(group: string): { resetOffset(topic: string, offsets: readonly QueueOffsetEntry[]): Promise<void>; adminView?(): Promise<ConsumerAdminView> } | undefined;
   producer(group: string): { checkTransactionState?(check: TransactionCheck): void } | undefined;
 }
 
@@ -97,4 +99,4 @@ const checkTransactionState = defineHandler<BrokerRequestContext, typeof CheckTr
   },
 });
 
-export const brokerRequestHandlers: readonly Handler<BrokerRequestContext>[] = [notifyConsumerIdsChanged, resetConsumerClientOffset, checkTransactionState];
+export const brokerRequestHandlers: readonly Handler<BrokerRequestContext>[] = [notifyConsumerIdsChanged, resetConsumerClientOffset, checkTransactionState, ...consumerAdminHandlers];

@@ -19,6 +19,7 @@ import { ClientErrorCode, MQClientError } from '../errors.js';
 import { splitNamesrvAddr } from '../options.js';
 import { RouteTable } from '../route/route-table.js';
 import { capQueueNums, type TopicPublishInfo } from '../route/topic-route.js';
+import type { ConsumerAdminView } from '../consumer/admin-view.js';
 import { brokerRequestHandlers, type TransactionCheck } from './broker-requests.js';
 import { ClientApi } from './client-api.js';
 import { ClientTransport } from './transport.js';
@@ -52,6 +53,8 @@ export interface ConsumerInner {
   persistConsumerOffset(): Promise<void>;
   /** RESET_CONSUMER_CLIENT_OFFSET: start the topic's queues again at these offsets. */
   resetOffset(topic: string, offsets: readonly QueueOffsetEntry[]): Promise<void>;
+  /** GET_CONSUMER_RUNNING_INFO / GET_CONSUMER_STATUS_FROM_CLIENT: the consumer as it is now. */
+  adminView?(): Promise<ConsumerAdminView>;
 }
 
 let instanceCounter = 0;
