@@ -76,6 +76,12 @@ export function stopOnExit(): void {
       void stopAll().finally(() => process.exit(130));
     });
   }
+  const fatal = (error: unknown): void => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\nstopping the servers\n`);
+    void stopAll().finally(() => process.exit(1));
+  };
+  process.once('uncaughtException', fatal);
+  process.once('unhandledRejection', fatal);
   process.once('exit', () => {
     for (const child of running) signalGroup(child, 'SIGKILL');
   });

@@ -121,6 +121,15 @@ export interface PublishOptions {
   readonly onInterval?: OnInterval;
 }
 
+/** A client that throws instead of failing the send (amqplib on a closed channel) fails the send. */
+function sendSafely(publisher: Publisher, body: Buffer, completion: Completion): void {
+  try {
+    publisher.send(body, completion);
+  } catch (error) {
+    completion.fail(error);
+  }
+}
+
 /** Keeps `inFlight` sends pending on each publisher (round robin over slots) until done. */
 export function publish(publishers: readonly Publisher[], options: PublishOptions): Promise<Result> {
   const meter = new Meter(options.onInterval);
@@ -141,7 +150,7 @@ export function publish(publishers: readonly Publisher[], options: PublishOption
       launched++;
       pending++;
       slot.start = nowNs();
-      slot.publisher.send(options.body, slot.completion);
+      sendSafely(slot.publisher, options.body, slot.completion);
     };
     for (const publisher of publishers) {
       for (let index = 0; index < options.inFlight; index++) {
@@ -247,7 +256,7 @@ async function warmUp(publisher: Publisher, ready: () => boolean): Promise<void>
   const deadline = Date.now() + 60_000;
   while (!ready()) {
     if (Date.now() > deadline) throw new Error('the subscriber did not catch up with warm-up messages within 60 s');
-    publisher.send(stamped(16, PROBE), completion);
+    sendSafely(publisher, stamped(16, PROBE), completion);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -262,7 +271,7 @@ function sendAtRate(publisher: Publisher, options: LatencyOptions, meter: Meter)
   return new Promise((resolve) => {
     const tick = (): void => {
       const due = Math.min(total, Math.floor((nowNs() - startNs) / intervalNs) + 1);
-      for (; sent < due; sent++) publisher.send(stamped(options.size, startNs + sent * intervalNs), completion);
+      for (; sent < due; sent++) sendSafely(publisher, stamped(options.size, startNs + sent * intervalNs), completion);
       if (sent >= total) resolve(total);
       else setTimeout(tick, 1);
     };
