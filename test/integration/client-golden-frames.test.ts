@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { encodeProperties, encodeRecord, encodeSocketAddress, measureRecord, MessageConst } from '../../src/message/index.js';
 import {
+  decodeConsumerRunningInfo,
   encodeConsumerIdList,
   encodeMessageQueueMap,
   encodeTopicRouteData,
@@ -256,7 +257,7 @@ describe('client golden frames', { timeout: 60_000 }, () => {
     for (const request of server.requests) assertJavaFrame(request);
   });
 
-  test('broker requests - NOTIFY_CONSUMER_IDS_CHANGED rebalances, RESET_CONSUMER_CLIENT_OFFSET rewinds, others are not supported', async () => {
+  test('broker requests - NOTIFY_CONSUMER_IDS_CHANGED rebalances, RESET_CONSUMER_CLIENT_OFFSET rewinds, GET_CONSUMER_RUNNING_INFO answers', async () => {
     const consumer = new PushConsumer({ groupName: 'GID_reset', namesrvAddr: server.address, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', persistConsumerOffsetInterval: 100, logger });
     consumer.subscribe(TOPIC, '*');
     const offsets: number[] = [];
@@ -280,7 +281,8 @@ describe('client golden frames', { timeout: 60_000 }, () => {
     assert.deepEqual(offsets.slice(0, 2), [0, 0]);
 
     const running = await connection.invoke({ code: RequestCode.GET_CONSUMER_RUNNING_INFO, extFields: { consumerGroup: 'GID_reset', clientId: consumer.clientId } }, 3000);
-    assert.equal(running.code, ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
+    assert.equal(running.code, ResponseCode.SUCCESS, running.remark);
+    assert.equal(decodeConsumerRunningInfo(running.body).properties['PROP_CONSUME_TYPE'], 'CONSUME_PASSIVELY');
     const badReset = await connection.invoke({ code: RequestCode.RESET_CONSUMER_CLIENT_OFFSET, extFields: { ...resetFields, group: 'GID_nobody' }, body }, 3000);
     assert.equal(badReset.code, ResponseCode.SYSTEM_ERROR, 'a reset for a group this client does not have is refused');
     await consumer.shutdown();
