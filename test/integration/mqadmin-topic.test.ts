@@ -90,6 +90,18 @@ describe('mqadmin topics', { timeout: 180_000 }, () => {
     assert.equal(get, 'get orderConf success. topic=[MqTopicOrder], orderConf=[broker-a:4] \n');
   });
 
+  test('mqadmin updateTopic - -b with -o true replaces only this broker\'s entry of the order conf', async () => {
+    await succeeded('updateOrderConf', '-t', 'MqTopicOrderB', '-m', 'put', '-v', 'broker-x:2;broker-a:1');
+    const out = await succeeded('updateTopic', '-b', broker.address, '-t', 'MqTopicOrderB', '-r', '3', '-w', '3', '-o', 'true');
+    assert.equal(
+      out,
+      'set broker orderConf. isOrder=true, orderConf=[broker-a:3]\n' +
+        `create topic to ${broker.address} success.\n` +
+        'TopicConfig [topicName=MqTopicOrderB, readQueueNums=3, writeQueueNums=3, perm=RW-, topicFilterType=SINGLE_TAG, topicSysFlag=0, order=true, attributes={}]\n',
+    );
+    assert.equal(await succeeded('updateOrderConf', '-t', 'MqTopicOrderB', '-m', 'get'), 'get orderConf success. topic=[MqTopicOrderB], orderConf=[broker-x:2;broker-a:3] \n');
+  });
+
   test('mqadmin updateOrderConf - put, get and delete the order conf in every name server', async () => {
     assert.equal(await succeeded('updateOrderConf', '-t', 'MqOrderConf', '-m', 'put', '-v', 'broker-a:2;broker-b:2'), 'update orderConf success. topic=[MqOrderConf], orderConf=[broker-a:2;broker-b:2]\n');
     assert.equal(await succeeded('updateOrderConf', '-t', 'MqOrderConf', '-m', 'get'), 'get orderConf success. topic=[MqOrderConf], orderConf=[broker-a:2;broker-b:2] \n');
