@@ -9,7 +9,7 @@
  * when the next `count` records of that connection are in the log file (written; with --sync also
  * fdatasync'ed). Group commit: records that arrive while a write is under way (from every
  * connection) go out together in the next writev (and fdatasync), so one system call pays for many
- * records. The log file holds the records as they came (length-prefixed).
+ * records; the first group of a quiet log waits for the end of the event-loop turn that staged it. The log file holds the records as they came (length-prefixed).
  *
  * Bounds: a record over 16 MiB closes its connection; while more than 64 MiB wait to be written,
  * every connection is paused. An I/O error stops the server (exit 1): it never answers a record it
@@ -65,7 +65,11 @@ class GroupCommitLog {
       connection.socket.pause();
       this.paused.add(connection);
     }
-    if (!this.writing) void this.commit();
+    if (!this.writing) {
+      // Wait for the rest of this event-loop turn: every connection's reads join the first group.
+      this.writing = true;
+      setImmediate(() => void this.commit());
+    }
   }
 
   forget(connection: Connection): void {
@@ -74,7 +78,6 @@ class GroupCommitLog {
 
   /** Writes staged groups until none is left; answers each connection after its group is durable. */
   private async commit(): Promise<void> {
-    this.writing = true;
     try {
       while (this.staged.length > 0) {
         const buffers = this.staged;
