@@ -155,6 +155,20 @@ describe('mqadmin message commands', { timeout: 180_000 }, () => {
     const again = await ok('queryMsgById', '-t', 'DeadTopic', '-i', 'DEAD0001', '-s', 'true');
     assert.match(again, /^prepare resend msg\. originalMsgId=DEAD0001\nSendResult \[sendStatus=SEND_OK, msgId=DEAD0001, .*topic=DeadTopic/);
     assert.equal((await pullUntil('DeadTopic', 3))[2]?.body.toString(), 'doomed');
+
+    // A retry copy (%RETRY%<group>) goes back to the topic it was retrying, without its retry bookkeeping.
+    const retryGroup = 'GID_mqadmin_retry';
+    const retrying = await sendMsgBack(admin, broker.address, { offset: original.commitLogOffset, group: retryGroup, delayLevel: 1, originMsgId: sent.msgId, originTopic: 'DeadTopic', maxReconsumeTimes: 16 });
+    assert.equal(retrying.code, ResponseCode.SUCCESS, retrying.remark);
+    const [retried] = await pullUntil(`%RETRY%${retryGroup}`, 1);
+    assert.ok(retried);
+    const retriedId = createOffsetMessageId(retried.storeHost, retried.commitLogOffset);
+    const fromRetry = await ok('queryMsgById', '-t', `%RETRY%${retryGroup}`, '-i', retriedId, '-s', 'true');
+    assert.match(fromRetry, /\nSendResult \[sendStatus=SEND_OK, msgId=DEAD0001, .*topic=DeadTopic, brokerName=broker-a, queueId=0\], queueOffset=3, /);
+    const [, , , copy] = await pullUntil('DeadTopic', 4);
+    assert.equal(copy?.body.toString(), 'doomed');
+    assert.equal(recordProperties(copy as MessageRecord).has('RETRY_TOPIC'), false);
+    assert.equal(recordProperties(copy as MessageRecord).has('DELAY'), false);
   });
 
   test('mqadmin-message - queryMsgByOffset, printMsgByQueue, consumeMessage and queryCq read a queue by offset', async () => {
@@ -190,6 +204,11 @@ describe('mqadmin message commands', { timeout: 180_000 }, () => {
     assert.ok(cq.startsWith('Filter data: \nGID_nobody@PullTopic is not online!\n======================================\nQueue data: \nmax: 3, min: 0\n======================================\n'), cq);
     assert.ok(cq.includes(`idx: 1\nConsumeQueueData{physicOffset=${records[1]?.commitLogOffset}, physicSize=${records[1]?.size}, tagsCode=${tagA}, extendDataJson='null', bitMap='null', eval=false, msg='null'}\n======================================\nidx: 2\n`), cq);
     assert.doesNotMatch(cq, /idx: 0|idx: 3/);
+    const past = await ok('queryCq', '-t', 'PullTopic', '-q', '0', '-i', '7');
+    assert.equal(past, 'Queue data: \nmax: 3, min: 0\n======================================\n', 'no entries past the end');
+    const unknown = await mqadmin('queryCq', '-t', 'PullTopic', '-q', '5', '-i', '0');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /^queryCq command failed: .*5@PullTopic is not exist!\n$/);
     assert.equal(records[0]?.commitLogOffset, Number(/physicOffset=(\d+)/.exec(await ok('queryCq', '-t', 'PullTopic', '-q', '0', '-i', '0', '-c', '1', '-b', broker.address))?.[1]));
     void a;
   });
