@@ -151,6 +151,7 @@ describe('mqadmin cluster and broker commands', { timeout: 180_000 }, () => {
     const fields = row.line.trim().split(/\s+/);
     assert.equal(fields[0], TOPIC);
     assert.equal(fields[1], 'ClusterAdminGroup');
+    assert.equal(fields[2], String(SENT - 1), '#Accumulation: the group committed offset 1 of the 5 messages in queue 0');
     assert.ok(Number(fields[3]) > 0, `#InTPS over the last minute: ${fields[3]}`);
     assert.ok(Number(fields[4]) > 0, `#OutTPS over the last minute: ${fields[4]}`);
     const groups = await mqadmin('statsAll', '-a');
