@@ -17,9 +17,12 @@ import { CheckRecorder, COMMIT, endTransaction, halfOfCheck, halfOfSend, ROLLBAC
 
 const HALF = TopicNames.TRANS_HALF_TOPIC;
 const OP = TopicNames.TRANS_OP_HALF_TOPIC;
-/** Born this long ago, a half is past transactionTimeOut (1 s here) at once. */
-const OLD_MS = 10_000;
-const CONF = { transactionTimeOut: '1000', transactionCheckInterval: '3600000', transactionCheckMax: '2' };
+/**
+ * Born this long ago, a half is past transactionTimeOut (5 s here) at once. A half born now stays
+ * young for 5 s: the young-half test's round must start within that, even on a loaded machine.
+ */
+const OLD_MS = 20_000;
+const CONF = { transactionTimeOut: '5000', transactionCheckInterval: '3600000', transactionCheckMax: '2' };
 
 let namesrv: TestNamesrv;
 let broker: TestBroker;
