@@ -288,7 +288,7 @@ describe('mqadmin deleteExpiredCommitLog and cleanExpiredCQ', { timeout: 120_000
   test('deleteExpiredCommitLog and cleanExpiredCQ - expired CommitLog files go, then the ConsumeQueues that pointed only into them', async () => {
     const ns = await startNamesrv();
     const segment = 64 * 1024;
-    const conf = { mappedFileSizeCommitLog: String(segment), commitLogWriteBufferBytes: String(segment), maxMessageSize: String(16 * 1024), fileReservedTime: '0' };
+    const conf = { mappedFileSizeCommitLog: String(segment), commitLogWriteBufferBytes: String(segment), maxMessageSize: String(16 * 1024) };
     const expiring = await startBroker({ namesrvAddr: ns.address, brokerName: 'broker-e', conf });
     const client = adminClient();
     const run = (...args: string[]) => runToEnd('mqadmin', [...args, '-n', ns.address], { ...process.env, NAMESRV_ADDR: '' });
@@ -303,6 +303,9 @@ describe('mqadmin deleteExpiredCommitLog and cleanExpiredCQ', { timeout: 120_000
       const nothingYet = await run('cleanExpiredCQ', '-b', expiring.address);
       assert.equal(nothingYet.stdout, 'success\n', nothingYet.stderr);
       assert.equal(store.getMaxOffsetInQueue('OldTopic', 0), 5, 'nothing is expired before the CommitLog files go');
+      // Files are kept 72 hours by default: the runtime change to 0 is what lets this round delete them.
+      const reserved = await run('updateBrokerConfig', '-b', expiring.address, '-k', 'fileReservedTime', '-v', '0');
+      assert.equal(reserved.code, 0, reserved.stderr);
       const deleted = await run('deleteExpiredCommitLog', '-c', 'DefaultCluster');
       assert.equal(deleted.code, 0, deleted.stderr);
       assert.equal(deleted.stdout, 'success\n');
