@@ -79,6 +79,9 @@ describe('mqadmin name server', { timeout: 180_000 }, () => {
     const missing = await mqadmin('updateKvConfig', '-s', 'NS_TEST', '-k', 'k1');
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /^Missing required option: v\nusage: mqadmin updateKvConfig /);
+    const down = await mqadmin('updateKvConfig', '-s', 'NS_TEST', '-k', 'k2', '-v', 'v2', '-n', `${servers[0]?.address ?? ''};127.0.0.1:1`);
+    assert.equal(down.code, 1);
+    assert.match(down.stderr, /^updateKvConfig command failed: name server 127\.0\.0\.1:1: /);
     const badFlag = await mqadmin('deleteKvConfig', '-s', 'NS_TEST', '-k', 'k1', '-x', 'y');
     assert.equal(badFlag.code, 1);
     assert.match(badFlag.stderr, /^Unrecognized option: -x\nusage: mqadmin deleteKvConfig /);

@@ -14,6 +14,7 @@ import {
   ResponseCode,
   decodePropertiesText,
   encodePropertiesText,
+  type RemotingCommand,
 } from '../../protocol/index.js';
 import { AdminClient, type AdminRequest } from '../admin-client.js';
 import { AdminError } from '../errors.js';
@@ -23,9 +24,19 @@ function namesrvAddrs(admin: AdminClient): readonly string[] {
   return admin.namesrvAddrs;
 }
 
+/** Sends `request` to the name server at `addr` (a failure to reach it names it as a name server). */
+export async function atNamesrv(admin: AdminClient, addr: string, request: AdminRequest): Promise<RemotingCommand> {
+  try {
+    return await admin.broker(addr, request);
+  } catch (error) {
+    if (!(error instanceof AdminError)) throw error;
+    throw new AdminError(error.message.replace(/^broker /, 'name server '));
+  }
+}
+
 /** Sends `request` to every name server; each must answer SUCCESS. */
 async function toEveryNamesrv(admin: AdminClient, request: AdminRequest, what: string): Promise<void> {
-  for (const addr of namesrvAddrs(admin)) AdminClient.ok(await admin.broker(addr, request), `${what} on name server ${addr}`);
+  for (const addr of namesrvAddrs(admin)) AdminClient.ok(await atNamesrv(admin, addr, request), `${what} on name server ${addr}`);
 }
 
 export async function putKvConfig(admin: AdminClient, namespace: string, key: string, value: string): Promise<void> {
@@ -51,7 +62,7 @@ export async function getKvConfig(admin: AdminClient, namespace: string, key: st
 export async function getNamesrvConfigs(admin: AdminClient, servers: readonly string[] = namesrvAddrs(admin)): Promise<[string, [string, string][]][]> {
   const configs: [string, [string, string][]][] = [];
   for (const addr of servers) {
-    const response = AdminClient.ok(await admin.broker(addr, { code: RequestCode.GET_NAMESRV_CONFIG }), `get config of name server ${addr}`);
+    const response = AdminClient.ok(await atNamesrv(admin, addr, { code: RequestCode.GET_NAMESRV_CONFIG }), `get config of name server ${addr}`);
     configs.push([addr, decodePropertiesText(response.body)]);
   }
   return configs;
@@ -61,6 +72,6 @@ export async function getNamesrvConfigs(admin: AdminClient, servers: readonly st
 export async function updateNamesrvConfig(admin: AdminClient, properties: readonly (readonly [string, string])[], servers: readonly string[] = namesrvAddrs(admin)): Promise<void> {
   const body = encodePropertiesText(properties);
   for (const addr of servers) {
-    AdminClient.ok(await admin.broker(addr, { code: RequestCode.UPDATE_NAMESRV_CONFIG, body }), `update config of name server ${addr}`);
+    AdminClient.ok(await atNamesrv(admin, addr, { code: RequestCode.UPDATE_NAMESRV_CONFIG, body }), `update config of name server ${addr}`);
   }
 }

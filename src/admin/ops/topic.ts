@@ -22,7 +22,7 @@ import {
 } from '../../protocol/index.js';
 import { AdminClient } from '../admin-client.js';
 import { AdminError } from '../errors.js';
-import { getKvConfig, putKvConfig } from './namesrv.js';
+import { atNamesrv, getKvConfig, putKvConfig } from './namesrv.js';
 
 /** MixAll.AUTO_CREATE_TOPIC_KEY_TOPIC, the defaultTopic of UPDATE_AND_CREATE_TOPIC. */
 export const AUTO_CREATE_TOPIC_KEY_TOPIC = 'TBW102';
@@ -126,7 +126,7 @@ export async function deleteTopicInBrokers(admin: AdminClient, brokerAddrs: read
 export async function deleteTopicInNameServers(admin: AdminClient, clusterName: string, topic: string): Promise<void> {
   for (const addr of admin.namesrvAddrs) {
     const extFields = DeleteTopicFromNamesrvRequestHeader.encode({ topic, clusterName });
-    AdminClient.ok(await admin.broker(addr, { code: RequestCode.DELETE_TOPIC_IN_NAMESRV, extFields }), `delete topic ${topic} on name server ${addr}`);
+    AdminClient.ok(await atNamesrv(admin, addr, { code: RequestCode.DELETE_TOPIC_IN_NAMESRV, extFields }), `delete topic ${topic} on name server ${addr}`);
   }
 }
 
