@@ -22,7 +22,7 @@ export function benchCommand(name: string, description: string): Command {
   return new Command(name)
     .description(description)
     .option('--namesrv <addr>', 'name server address list, host:port;host:port', process.env['NAMESRV_ADDR'] ?? '127.0.0.1:9876')
-    .option('--topic <topic>', 'topic', 'BenchmarkTest')
+    .option('--topic <topic>', 'topic (not RocketMQ\'s BenchmarkTest: a system topic of 1,024 queues)', 'BenchTopic')
     .option('--size <bytes>', 'message body size, bytes', positiveInt, 1024)
     .option('--cluster <name>', 'create the topic first on every master of this cluster (mqadmin updateTopic); else the first send creates it')
     .option('--queues <n>', 'queues of a topic created with --cluster', positiveInt, 8);
