@@ -58,6 +58,7 @@ async function main(): Promise<void> {
   const namesrvConfig = loadNamesrvConfig([
     { key: 'listenPort', value: String(options.namesrvPort), source: '--namesrv-port' },
     { key: 'kvConfigPath', value: resolve(options.store, 'namesrv', 'kvConfig.json'), source: '--store' },
+    { key: 'configStorePath', value: resolve(options.store, 'namesrv', 'namesrv.properties'), source: '--store' },
   ]);
   // Checked before anything starts, so a bad file fails fast; loaded again once the name
   // server's port is known (--namesrv-port 0 picks a free one).

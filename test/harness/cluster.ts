@@ -43,7 +43,7 @@ export interface TestNamesrv {
 
 export async function startNamesrv(): Promise<TestNamesrv> {
   const dir = await tempDir('namesrv');
-  const namesrv = new NameServer({ config: namesrvConfig({ listenPort: 0, kvConfigPath: join(dir, 'kvConfig.json') }), logger: testLogger() });
+  const namesrv = new NameServer({ config: namesrvConfig({ listenPort: 0, kvConfigPath: join(dir, 'kvConfig.json'), configStorePath: join(dir, 'namesrv.properties') }), logger: testLogger() });
   await namesrv.start();
   return {
     namesrv,
