@@ -63,6 +63,12 @@ describe('mqadmin groups', { timeout: 180_000 }, () => {
       created.stdout,
       /^SubscriptionGroupConfig\{groupName=GID_admin_sub, consumeEnable=true, consumeFromMinEnable=false, consumeBroadcastEnable=false, consumeMessageOrderly=true, retryQueueNums=2, retryMaxTimes=0, brokerId=0, whichBrokerWhenConsumeSlowly=2, .*attributes=\{\+a=b\}\}$/m,
     );
+    const byCluster = await mqadmin('updateSubGroup', '-c', 'DefaultCluster', '-g', 'GID_admin_cluster', '-d', 'true');
+    assert.equal(byCluster.code, 0, byCluster.stderr);
+    assert.match(byCluster.stdout, new RegExp(`^create subscription group to ${broker.address} success\\.\nSubscriptionGroupConfig\\{groupName=GID_admin_cluster, consumeEnable=true, consumeFromMinEnable=false, consumeBroadcastEnable=true,`));
+    const noCluster = await mqadmin('updateSubGroup', '-c', 'NoCluster', '-g', 'GID_admin_cluster');
+    assert.equal(noCluster.code, 1);
+    assert.equal(noCluster.stderr, 'updateSubGroup command failed: cluster NoCluster does not exist\n');
     const persisted = await waitFor(async () => (await groupsFile())['GID_admin_sub'], 'the group in subscriptionGroup.json');
     assert.equal(persisted['retryMaxTimes'], 0);
     assert.equal(persisted['consumeMessageOrderly'], true);
@@ -128,6 +134,11 @@ describe('mqadmin groups', { timeout: 180_000 }, () => {
     assert.equal(brokerTotal, 15);
     assert.equal(diffTotal, 5);
     assert.match(progress.stdout, /\n\nConsume TPS: \d+\.\d{2}\nConsume Diff Total: 5\nConsume Inflight Total: 0\n$/);
+
+    const oneTopic = await mqadmin('consumerProgress', '-g', 'GID_progress', '-t', 'ProgressTopic');
+    assert.equal(oneTopic.code, 0, oneTopic.stderr);
+    assert.equal(rows(oneTopic.stdout, 'ProgressTopic').length, 2);
+    assert.match(oneTopic.stdout, /\nConsume Diff Total: 5\n/);
 
     const all = await mqadmin('consumerProgress');
     assert.equal(all.code, 0, all.stderr);
