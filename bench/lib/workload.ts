@@ -209,25 +209,36 @@ function stamped(size: number, dueNs: number): Buffer {
   return body;
 }
 
+/** Warm-up probes: at most this many (one per 50 ms for 60 s); ready once the last PROBE_RUN all arrived. */
+const PROBES_MAX = 1200;
+const PROBE_RUN = 16;
+
+function probe(sequence: number): Buffer {
+  const body = stamped(24, PROBE);
+  body.writeDoubleLE(sequence, 16);
+  return body;
+}
+
 /** End-to-end latency at a fixed rate: subscribe to new messages, warm up, then send for durationMs. */
 export async function latency(system: MessagingSystem, topic: string, options: LatencyOptions): Promise<Result> {
   const publisher = await system.publisher(topic);
   await sendOnce(publisher, stamped(16, PROBE));
   let meter: Meter | undefined;
-  const warm = { probes: 0, lastForeignMs: 0 };
+  const probesSeen = new Uint8Array(PROBES_MAX);
   let expected = Number.MAX_SAFE_INTEGER;
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const subscription = await system.subscribe(topic, false, (body) => {
-    if (body.length < 16 || body.readDoubleLE(8) !== RUN_TAG) warm.lastForeignMs = Date.now();
-    else if (body.readDoubleLE(0) === PROBE) warm.probes++;
-    else if (meter !== undefined) {
+    if (body.length < 16 || body.readDoubleLE(8) !== RUN_TAG) return;
+    if (body.readDoubleLE(0) === PROBE) {
+      if (body.length >= 24) probesSeen[body.readDoubleLE(16)] = 1;
+    } else if (meter !== undefined) {
       meter.hit(body.length, (nowNs() - body.readDoubleLE(0)) / 1000);
       if (meter.messages + meter.errors >= expected) finish();
     }
   });
   try {
-    await warmUp(publisher, () => warm.probes >= 10 && Date.now() - warm.lastForeignMs > 500);
+    await warmUp(publisher, probesSeen);
     meter = new Meter(options.onInterval);
     expected = await sendAtRate(publisher, options, meter);
     const timer = setTimeout(finish, 30_000);
@@ -250,13 +261,18 @@ export function sendOnce(publisher: Publisher, body: Buffer): Promise<void> {
   });
 }
 
-/** Sends a probe every 50 ms until the subscriber has seen enough of them and nothing older. */
-async function warmUp(publisher: Publisher, ready: () => boolean): Promise<void> {
+/**
+ * Sends a numbered probe every 50 ms until the last PROBE_RUN of them all arrived: every queue
+ * of the topic is assigned and caught up (a queue assigned late would otherwise start behind).
+ */
+async function warmUp(publisher: Publisher, seen: Uint8Array): Promise<void> {
   const completion: Completion = { ok: () => undefined, fail: () => undefined, callback: () => undefined };
-  const deadline = Date.now() + 60_000;
+  let sent = 0;
+  const ready = (): boolean => sent >= PROBE_RUN && seen.subarray(sent - PROBE_RUN, sent).every((flag) => flag === 1);
   while (!ready()) {
-    if (Date.now() > deadline) throw new Error('the subscriber did not catch up with warm-up messages within 60 s');
-    sendSafely(publisher, stamped(16, PROBE), completion);
+    if (sent >= PROBES_MAX) throw new Error(`the subscriber did not receive ${PROBE_RUN} warm-up messages in a row within 60 s`);
+    sendSafely(publisher, probe(sent), completion);
+    sent++;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
