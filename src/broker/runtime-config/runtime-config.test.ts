@@ -39,6 +39,7 @@ test('runtime-config - an update is checked whole, persisted, then applied; refu
     await refused([['nope', '1']], 29, /unknown config key nope/);
     await refused([['configBlackList', '']], 16, /Can not update config in black list\./);
     await refused([['timerMaxDelaySec', 'soon']], 29, /timerMaxDelaySec: "soon" is not an integer/);
+    assert.deepEqual(await config.update([]), [], 'nothing to change: the file is not rewritten');
     assert.equal(broker.traceOn, false, 'a refused update changes nothing');
     assert.equal(config.dataVersion.counter, 1);
   } finally {

@@ -126,6 +126,7 @@ export class RuntimeConfig {
   update(entries: readonly (readonly [string, string])[]): Promise<string[]> {
     const run = this.queue.then(async () => {
       const checked = this.check(entries);
+      if (checked.length === 0) return [];
       await this.persist(checked.map(({ name, text }) => [name, text] as const));
       const changed: string[] = [];
       for (const { name, value, object } of checked) {
