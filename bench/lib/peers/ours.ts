@@ -7,14 +7,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, startServer } from '../processes.js';
+import { freePort, startServer, type Started } from '../processes.js';
 import { rocketmqSystem } from '../rocketmq.js';
 import type { Peer, RunningPeer } from './peer.js';
 
 /** The repository root: this file is dist-bench/bench/lib/peers/ours.js. */
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
-async function start(dir: string, flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH'): Promise<RunningPeer> {
+/** Writes namesrv.conf and broker.conf into `dir`; returns the name server address. */
+async function writeConfigs(dir: string, flushDiskType: FlushDiskType): Promise<string> {
   const [namesrvPort, brokerPort] = [await freePort(), await freePort()];
   const namesrvAddr = `127.0.0.1:${namesrvPort}`;
   await writeFile(join(dir, 'namesrv.conf'), [`listenPort=${namesrvPort}`, `kvConfigPath=${join(dir, 'kvConfig.json')}`, `configStorePath=${join(dir, 'namesrv.properties')}`, ''].join('\n'));
@@ -23,12 +24,35 @@ async function start(dir: string, flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH'): 
     ['brokerClusterName=DefaultCluster', 'brokerName=broker-bench', 'brokerId=0', 'brokerIP1=127.0.0.1', `listenPort=${brokerPort}`,
       `namesrvAddr=${namesrvAddr}`, `storePathRootDir=${join(dir, 'store')}`, `flushDiskType=${flushDiskType}`, ''].join('\n'),
   );
-  const node = process.execPath;
-  const namesrv = await startServer({ name: 'mqnamesrv', command: node, args: [join(ROOT, 'bin/mqnamesrv'), '-c', join(dir, 'namesrv.conf')], dir, ready: /boot success/ });
-  const broker = await startServer({ name: 'mqbroker', command: node, args: [join(ROOT, 'bin/mqbroker'), '-c', join(dir, 'broker.conf')], dir, ready: /boot success/ }).catch(async (error: unknown) => {
+  return namesrvAddr;
+}
+
+export type FlushDiskType = 'ASYNC_FLUSH' | 'SYNC_FLUSH';
+
+/** bin/mqbroker -c <dir>/broker.conf; `nodeArgs` go to node (--cpu-prof for bench:profile). */
+export function startBroker(dir: string, nodeArgs: readonly string[] = []): Promise<Started> {
+  return startServer({ name: 'mqbroker', command: process.execPath, args: [...nodeArgs, join(ROOT, 'bin/mqbroker'), '-c', join(dir, 'broker.conf')], dir, ready: /boot success/ });
+}
+
+export interface OursRunning {
+  readonly namesrvAddr: string;
+  readonly namesrv: Started;
+  readonly broker: Started;
+}
+
+/** Our name server and broker as child processes, configured in `dir`. */
+export async function startOurs(dir: string, flushDiskType: FlushDiskType, brokerNodeArgs: readonly string[] = []): Promise<OursRunning> {
+  const namesrvAddr = await writeConfigs(dir, flushDiskType);
+  const namesrv = await startServer({ name: 'mqnamesrv', command: process.execPath, args: [join(ROOT, 'bin/mqnamesrv'), '-c', join(dir, 'namesrv.conf')], dir, ready: /boot success/ });
+  const broker = await startBroker(dir, brokerNodeArgs).catch(async (error: unknown) => {
     await namesrv.stop();
     throw error;
   });
+  return { namesrvAddr, namesrv, broker };
+}
+
+async function start(dir: string, flushDiskType: FlushDiskType): Promise<RunningPeer> {
+  const { namesrvAddr, namesrv, broker } = await startOurs(dir, flushDiskType);
   return {
     system: rocketmqSystem({ namesrvAddr, name: `ours-${flushDiskType}`, cluster: 'DefaultCluster' }),
     pid: broker.pid,
@@ -40,7 +64,7 @@ async function start(dir: string, flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH'): 
   };
 }
 
-function oursPeer(flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH'): Peer {
+function oursPeer(flushDiskType: FlushDiskType): Peer {
   return {
     name: flushDiskType === 'ASYNC_FLUSH' ? 'ours-async' : 'ours-sync',
     label: `rocketmq-ts broker, ${flushDiskType}, our client SDK (Producer, PushConsumer)`,
