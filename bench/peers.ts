@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { drain, latency, publish, type MessagingSystem, type Result } from './lib/workload.js';
-import { rssMiB, sampleRss, stopAll, stopOnExit } from './lib/processes.js';
+import { onStopAll, rssMiB, sampleRss, stopAll, stopOnExit } from './lib/processes.js';
 import { load, rate } from './lib/print.js';
 import { formatUs } from './lib/histogram.js';
 import { positiveInt } from './lib/cli.js';
@@ -102,6 +102,8 @@ async function measure(peer: Peer, running: RunningPeer, work: Workloads, metric
 async function runPeer(peer: Peer, work: Workloads): Promise<Metrics> {
   const metrics: Metrics = {};
   const dir = await mkdtemp(join(tmpdir(), `bench-${peer.name}-`));
+  // Ctrl-C exits from stopAll(): the folder goes with the servers.
+  const forget = onStopAll(() => rm(dir, { recursive: true, force: true }));
   try {
     const running = await peer.start(dir);
     metrics['bootMs'] = running.bootMs;
@@ -113,6 +115,7 @@ async function runPeer(peer: Peer, work: Workloads): Promise<Metrics> {
   } catch (error) {
     print(`    FAILED: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
+    forget();
     await rm(dir, { recursive: true, force: true });
   }
   return metrics;
