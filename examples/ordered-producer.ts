@@ -1,8 +1,7 @@
 /**
  * ordered-producer.ts: ordered messages (RocketMQ's ordermessage Producer): every message of one
  * order goes to the same queue, chosen by a selector on the order id, so a consumer sees each
- * order's steps in sequence. (The orderly PushConsumer, which locks its queues, comes later; a
- * LitePullConsumer on one queue, or a concurrent consumer with consumeThreadMax 1, keeps the order.)
+ * order's steps in sequence: run ordered-consumer.ts (an orderly PushConsumer) to see them.
  *
  *   npm run build && npx tsc -p examples && node dist/examples/ordered-producer.js
  */
