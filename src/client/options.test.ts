@@ -41,6 +41,9 @@ test('options - push and lite-pull consumer defaults are Java\'s', () => {
   assert.equal(push.persistConsumerOffsetInterval, 5000);
   assert.equal(push.rebalanceInterval, 20_000);
   assert.equal(push.allocateMessageQueueStrategy.name, 'AVG');
+  assert.equal(push.orderly, false);
+  assert.equal(push.suspendCurrentQueueTimeMillis, 1000, 'DefaultMQPushConsumer.suspendCurrentQueueTimeMillis');
+  assert.match(problems(() => validatePushConsumerOptions({ groupName: 'GID_a', namesrvAddr: '127.0.0.1:9876', logger, suspendCurrentQueueTimeMillis: 5, orderly: 'yes' as never })), /suspendCurrentQueueTimeMillis: 5 is outside 10\.\.30000[\s\S]*orderly: is not a boolean|orderly: is not a boolean[\s\S]*suspendCurrentQueueTimeMillis/);
   assert.ok(Math.abs(Number(push.consumeTimestamp) - (Date.now() - 30 * 60_000)) < 60_000, 'consumeTimestamp defaults to half an hour ago');
   const lite = validateLitePullConsumerOptions({ groupName: 'GID_a', namesrvAddr: '127.0.0.1:9876', logger });
   assert.equal(lite.pullBatchSize, 10);

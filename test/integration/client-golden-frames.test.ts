@@ -226,6 +226,36 @@ describe('client golden frames', { timeout: 60_000 }, () => {
     for (const request of server.requests) assertJavaFrame(request);
   });
 
+  test('golden frames - orderly push consumer: LOCK_BATCH_MQ before pulling, UNLOCK_BATCH_MQ at shutdown, empty headers', async () => {
+    const consumer = new PushConsumer({ groupName: 'GID_golden_orderly', namesrvAddr: server.address, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', orderly: true, logger });
+    consumer.subscribe(TOPIC, '*');
+    const consumed: number[] = [];
+    consumer.onMessage((messages) => {
+      consumed.push(...messages.map((message) => message.queueOffset));
+      return ConsumeResult.SUCCESS;
+    });
+    await consumer.start();
+    await waitFor(() => consumed.length === 1, 'the message consumed');
+    await consumer.shutdown();
+    const ours = (request: RecordedRequest): boolean => (JSON.parse(request.body?.toString() ?? '{}') as { consumerGroup?: string }).consumerGroup === 'GID_golden_orderly';
+    const locks = server.of(RequestCode.LOCK_BATCH_MQ).filter(ours);
+    const lock = locks.find((request) => request.body?.toString().includes(`"topic":"${TOPIC}"`));
+    assert.deepEqual(keys(lock), [], 'LockBatchMqRequestHeader has no fields');
+    const lockBody = JSON.parse(lock?.body?.toString() ?? '{}') as Record<string, unknown>;
+    assert.deepEqual(Object.keys(lockBody).sort(), ['clientId', 'consumerGroup', 'mqSet', 'onlyThisBroker']);
+    assert.equal(lockBody['onlyThisBroker'], false);
+    assert.deepEqual(lockBody['mqSet'], [0, 1].map((queueId) => ({ brokerName: BROKER, queueId, topic: TOPIC })), 'both queues, locked before any pull');
+    const firstPull = server.requests.findIndex((request) => request.code === RequestCode.PULL_MESSAGE && request.extFields['consumerGroup'] === 'GID_golden_orderly' && request.extFields['topic'] === TOPIC);
+    assert.ok(firstPull > server.requests.indexOf(lock as RecordedRequest), 'no pull before the lock');
+    const unlock = server.of(RequestCode.UNLOCK_BATCH_MQ).filter(ours).at(-1);
+    assert.deepEqual(keys(unlock), []);
+    assert.equal((unlock?.flag ?? 0) & 2, 0, 'unlockAll at shutdown waits for the answer (not oneway)');
+    const unlocked = (JSON.parse(unlock?.body?.toString() ?? '{}') as { mqSet: { topic: string }[] }).mqSet.filter((queue) => queue.topic === TOPIC);
+    assert.equal(unlocked.length, 2, 'every queue held is unlocked');
+    assert.deepEqual(server.of(RequestCode.UPDATE_CONSUMER_OFFSET).filter((request) => request.extFields['consumerGroup'] === 'GID_golden_orderly' && request.extFields['queueId'] === '0').at(-1)?.extFields['commitOffset'], '1');
+    for (const request of server.requests) assertJavaFrame(request);
+  });
+
   test('golden frames - lite pull: min and max offset, search by time, LITE_PULL_MESSAGE with the subscription', async () => {
     const consumer = new LitePullConsumer({ groupName: 'GID_golden_lite', namesrvAddr: server.address, logger });
     const queue = { topic: TOPIC, brokerName: BROKER, queueId: 0 };
