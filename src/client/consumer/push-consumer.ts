@@ -329,13 +329,17 @@ export class PushConsumer {
     }, delayMs);
   }
 
-  /** lockAll: renews the locks of every queue held; a queue the broker did not lock for us is dropped. */
+  /**
+   * lockAll: renews the locks of every queue held; a queue its broker refused to lock for us is
+   * dropped. A broker that did not answer changes nothing: its locks run out (lockExpired) instead.
+   */
   private async lockAll(): Promise<void> {
     const entries = this.rebalance.entries().filter((entry) => !entry.processQueue.dropped);
     if (this.state !== 'RUNNING' || entries.length === 0) return;
-    const locked = await this.locks.lock(entries.map((entry) => entry.queue));
+    const { locked, unanswered } = await this.locks.tryLock(entries.map((entry) => entry.queue));
     const now = Date.now();
     for (const { queue, processQueue } of entries) {
+      if (unanswered.has(queue.key)) continue;
       if (locked.has(queue.key)) {
         processQueue.locked = true;
         processQueue.lastLockTimestamp = now;
