@@ -23,3 +23,4 @@ export * from './topic-stats-table.js';
 export * from './broker-stats-data.js';
 export * from './create-topic-list.js';
 export * from './properties-text.js';
+export * from './consume-message-directly-result.js';

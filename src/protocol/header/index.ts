@@ -30,3 +30,4 @@ export * from './query-topics-by-consumer.js';
 export * from './view-broker-stats-data.js';
 export * from './get-topic-stats-info.js';
 export * from './get-broker-config.js';
+export * from './consume-message-directly.js';
