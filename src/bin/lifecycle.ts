@@ -25,22 +25,16 @@ export function exitWithError(program: string, error: unknown): never {
   process.exit(1);
 }
 
-/** Runs `start`, then waits for SIGINT/SIGTERM to shut what it started down. */
+/**
+ * Runs `start`, then waits for SIGINT/SIGTERM to shut what it started down. The handlers are in
+ * place before `start` runs (a boot line can be printed inside it): a signal during the start
+ * shuts down as soon as the start is over.
+ */
 export async function runUntilSignal(program: string, start: () => Promise<Running>): Promise<void> {
-  let running: Running;
-  try {
-    running = await start();
-  } catch (error) {
-    exitWithError(program, error);
-  }
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) {
-      process.stderr.write(`${program}: ${signal} again: exiting without a clean shutdown\n`);
-      process.exit(130);
-    }
-    stopping = true;
-    running.shutdown().then(
+  let running: Running | undefined;
+  let stopSignal: string | undefined;
+  const shutDown = (target: Running): void => {
+    target.shutdown().then(
       () => process.exit(0),
       (error: unknown) => {
         process.stderr.write(`${program}: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -48,8 +42,22 @@ export async function runUntilSignal(program: string, start: () => Promise<Runni
       },
     );
   };
+  const stop = (signal: string): void => {
+    if (stopSignal !== undefined) {
+      process.stderr.write(`${program}: ${signal} again: exiting without a clean shutdown\n`);
+      process.exit(130);
+    }
+    stopSignal = signal;
+    if (running !== undefined) shutDown(running);
+  };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  try {
+    running = await start();
+  } catch (error) {
+    exitWithError(program, error);
+  }
+  if (stopSignal !== undefined) shutDown(running);
 }
 
 /** Warnings from config loading, one per line on stderr. */
