@@ -69,8 +69,9 @@ describe('processes', { timeout: 120_000 }, () => {
       assert.match(broker.output().stderr, /transientStorePoolEnable is a RocketMQ key this server does not support yet/);
       await waitFor(() => topicRoute(admin, namesrv.address, 'broker-x'), 'the broker-named topic at the name server');
     } finally {
-      assert.equal((await broker.stop()).code, 0);
+      const stopped = await broker.stop();
       await namesrv.stop();
+      assert.equal(stopped.code, 0, stopped.stderr);
     }
   });
 
