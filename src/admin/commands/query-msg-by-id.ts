@@ -8,10 +8,16 @@
 // our broker's RESEND_DEAD_LETTER_MESSAGE (800000), which resets its reconsume times; any other
 // message is sent again by a producer (group ReSendMsgById) to its topic (a retry message to the
 // topic it was retrying), as Java's tool does.
+//
+// `-g <group> -d <clientId>` pushes each message to that client of the group, whose listener
+// consumes it (CONSUME_MESSAGE_DIRECTLY, ops/message-direct.ts); the client's
+// ConsumeMessageDirectlyResult is printed as Java's toString.
 import { booleanValue, option, requiredValue, type AdminCommand, type AdminContext } from '../command.js';
 import { AdminError } from '../errors.js';
 import { charsetDecoder, messageDetailLines, queryMessageById } from '../ops/message.js';
 import { resendMessage } from '../ops/message-resend.js';
+import { consumeMessageDirectly, isPushConsumer, type DirectPush } from '../ops/message-direct.js';
+import { consumeMessageDirectlyResultToString } from '../../protocol/index.js';
 
 async function resend(ctx: AdminContext, cluster: string | undefined, topic: string, msgId: string): Promise<void> {
   let message;
@@ -24,6 +30,28 @@ async function resend(ctx: AdminContext, cluster: string | undefined, topic: str
   }
   ctx.out(`prepare resend msg. originalMsgId=${msgId}`);
   ctx.out(await resendMessage(ctx.admin, message));
+}
+
+/**
+ * QueryMsgByIdSubCommand.pushMsg for each id: the client must be a push consumer; a failed id is
+ * reported on stderr and the others still go (Java prints the exception and goes on); exit 1 after.
+ */
+async function pushAll(ctx: AdminContext, push: Omit<DirectPush, 'msgId'>, ids: readonly string[]): Promise<void> {
+  let failed = 0;
+  for (const msgId of ids) {
+    try {
+      if (await isPushConsumer(ctx.admin, push.group, push.clientId)) {
+        ctx.out(consumeMessageDirectlyResultToString(await consumeMessageDirectly(ctx.admin, { ...push, msgId })));
+      } else {
+        ctx.out(`this ${push.clientId} client is not push consumer ,not support direct push `);
+      }
+    } catch (error) {
+      if (!(error instanceof AdminError)) throw error;
+      failed += 1;
+      ctx.err(`push ${msgId} to ${push.clientId} failed: ${error.message}`);
+    }
+  }
+  if (failed > 0) throw new AdminError(`${failed} of ${ids.length} message(s) were not pushed to ${push.clientId}`);
 }
 
 export const queryMsgByIdCommand: AdminCommand = {
@@ -43,8 +71,9 @@ export const queryMsgByIdCommand: AdminCommand = {
     const topic = requiredValue(values, 'topic').trim();
     const ids = requiredValue(values, 'msgId').split(',').map((id) => id.trim()).filter((id) => id.length > 0);
     const cluster = typeof values['cluster'] === 'string' ? values['cluster'].trim() : undefined;
-    if (values['consumerGroup'] !== undefined && values['clientId'] !== undefined) {
-      throw new AdminError('pushing a message to a consumer (-g with -d, CONSUME_MESSAGE_DIRECTLY) is not supported yet');
+    if (typeof values['consumerGroup'] === 'string' && typeof values['clientId'] === 'string') {
+      await pushAll(ctx, { group: values['consumerGroup'].trim(), clientId: values['clientId'].trim(), topic, cluster }, ids);
+      return;
     }
     if (values['sendMessage'] !== undefined) {
       if (!booleanValue(values, 'sendMessage', false)) return;

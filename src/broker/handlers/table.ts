@@ -58,6 +58,7 @@ import { invokeBrokerToResetOffsetHandler } from './invoke-broker-to-reset-offse
 import { invokeBrokerToGetConsumerStatusHandler } from './invoke-broker-to-get-consumer-status.js';
 import { cloneGroupOffsetHandler } from './clone-group-offset.js';
 import { getConsumerRunningInfoHandler } from './get-consumer-running-info.js';
+import { consumeMessageDirectlyHandler } from './consume-message-directly.js';
 
 export const brokerHandlers: readonly Handler<BrokerContext>[] = [
   sendMessageHandler,
@@ -113,4 +114,5 @@ export const brokerHandlers: readonly Handler<BrokerContext>[] = [
   invokeBrokerToGetConsumerStatusHandler,
   cloneGroupOffsetHandler,
   getConsumerRunningInfoHandler,
+  consumeMessageDirectlyHandler,
 ];

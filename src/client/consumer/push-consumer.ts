@@ -31,6 +31,7 @@ import { SendPath } from '../producer/send-path.js';
 import { prepareSend } from '../producer/send-request.js';
 import { consumerAdminView } from './admin-view.js';
 import { ConsumeMessageConcurrentlyService, type MessageListenerConcurrently } from './consume-concurrently.js';
+import { consumeMessageDirectly, type DirectListener } from './consume-directly.js';
 import { ConsumeMessageOrderlyService, type MessageListenerOrderly } from './consume-orderly.js';
 import { REBALANCE_LOCK_INTERVAL_MS, type ProcessQueue } from './process-queue.js';
 import { PullApi } from './pull-api.js';
@@ -239,6 +240,7 @@ export class PushConsumer {
       },
       persistConsumerOffset: () => this.persistConsumerOffset(),
       resetOffset: (topic, offsets) => this.resetOffset(topic, offsets),
+      consumeMessageDirectly: (record, brokerName) => consumeMessageDirectly(record, brokerName, this.consumeHost(), this.directListener()),
       adminView: () =>
         consumerAdminView({
           settings: this.options,
@@ -252,6 +254,13 @@ export class PushConsumer {
           readOffset: (queue) => this.offsetStore.readOffset(queue, ReadOffsetType.READ_FROM_MEMORY),
         }),
     };
+  }
+
+  /** The listener CONSUME_MESSAGE_DIRECTLY hands a message to (consume-directly.ts). */
+  private directListener(): DirectListener {
+    if (this.orderlyListener !== undefined) return { orderly: true, listener: this.orderlyListener };
+    if (this.listener !== undefined) return { orderly: false, listener: this.listener };
+    throw illegalArgument('messageListener is null: call onMessage() before start()');
   }
 
   private rebalanceHost(): RebalanceHost {

@@ -21,6 +21,7 @@ import { RouteTable } from '../route/route-table.js';
 import { capQueueNums, type TopicPublishInfo } from '../route/topic-route.js';
 import type { ConsumerAdminView } from '../consumer/admin-view.js';
 import { brokerRequestHandlers, type TransactionCheck } from './broker-requests.js';
+import type { DirectConsumer } from '../consumer/consume-directly.js';
 import { ClientApi } from './client-api.js';
 import { ClientTransport } from './transport.js';
 
@@ -45,7 +46,7 @@ export interface ProducerInner {
   checkTransactionState?(check: TransactionCheck): void;
 }
 
-export interface ConsumerInner {
+export interface ConsumerInner extends DirectConsumer {
   readonly groupName: string;
   consumerData(): ConsumerData;
   subscribedTopics(): Iterable<string>;

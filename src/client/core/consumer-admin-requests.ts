@@ -3,7 +3,8 @@
  * (ClientRemotingProcessor.getConsumerRunningInfo and getConsumeStatus):
  * GET_CONSUMER_RUNNING_INFO (307), answered with the consumer's ConsumerRunningInfo, and
  * GET_CONSUMER_STATUS_FROM_CLIENT (221), answered with the offsets it holds of a topic.
- * A group this client does not consume gets SYSTEM_ERROR with Java's remark.
+ * A group this client does not consume gets SYSTEM_ERROR with Java's remark. CONSUME_MESSAGE_DIRECTLY
+ * (309) is answered in consume-directly-request.ts.
  */
 import {
   encodeConsumerRunningInfo,
@@ -16,10 +17,12 @@ import {
 } from '../../protocol/index.js';
 import { defineHandler, ok, type Handler } from '../../remoting/index.js';
 import type { ConsumerAdminView } from '../consumer/admin-view.js';
+import type { DirectConsumer } from '../consumer/consume-directly.js';
+import { consumeMessageDirectly } from './consume-directly-request.js';
 
 export interface ConsumerAdminContext {
   readonly clientId: string;
-  consumer(group: string): { adminView?(): Promise<ConsumerAdminView> } | undefined;
+  consumer(group: string): ({ adminView?(): Promise<ConsumerAdminView> } & DirectConsumer) | undefined;
 }
 
 async function viewOf(instance: ConsumerAdminContext, group: string): Promise<ConsumerAdminView> {
@@ -47,4 +50,4 @@ export const getConsumerStatusFromClient = defineHandler<ConsumerAdminContext, t
   },
 });
 
-export const consumerAdminHandlers: readonly Handler<ConsumerAdminContext>[] = [getConsumerRunningInfo, getConsumerStatusFromClient];
+export const consumerAdminHandlers: readonly Handler<ConsumerAdminContext>[] = [getConsumerRunningInfo, getConsumerStatusFromClient, consumeMessageDirectly];
