@@ -22,6 +22,20 @@ export interface Collector {
   bodies(): string[];
 }
 
+/** Every consumer `collect` started in this test file, for shutdownCollectors. */
+const collectors = new Set<PushConsumer>();
+
+/**
+ * Shuts down every consumer `collect` started and has not seen shut down (shutdown is idempotent):
+ * call it first in after(), so a test that failed before its own shutdown does not leave a consumer
+ * polling and the test file never ending.
+ */
+export async function shutdownCollectors(): Promise<void> {
+  const open = [...collectors];
+  collectors.clear();
+  await Promise.allSettled(open.map((consumer) => consumer.shutdown()));
+}
+
 /** Starts a push consumer of `topic` that records every message and answers SUCCESS. */
 export async function collect(
   namesrvAddr: string,
@@ -37,6 +51,7 @@ export async function collect(
     received.push(...messages);
     return ConsumeResult.SUCCESS;
   });
+  collectors.add(consumer);
   await consumer.start();
   return {
     consumer,

@@ -13,7 +13,7 @@ import { PullMessageResponseHeader, PullSysFlag, RequestCode, ResponseCode, type
 import type { RemotingClient } from '../../src/remoting/index.js';
 import { adminClient, createTopic, startBroker, startNamesrv, type TestBroker, type TestNamesrv, waitFor } from '../harness/cluster.js';
 import { decodeRecords, pullMessage, recordProperties, REQUEST_TIMEOUT_MS, sendMessage, sendResult } from '../harness/broker-requests.js';
-import { collect, FAST_CLIENT } from '../harness/client.js';
+import { collect, FAST_CLIENT, shutdownCollectors } from '../harness/client.js';
 
 const EXPRESSION = "a BETWEEN 10 AND 29 AND (color = 'red' OR color IS NULL) AND TAGS <> 'skip'";
 const COUNT = 60;
@@ -79,6 +79,7 @@ describe('broker SQL92 filters', { timeout: 180_000 }, () => {
   });
 
   after(async () => {
+    await shutdownCollectors();
     await OnsProducer.defaultProducer?.close();
     OnsProducer.defaultProducer = null;
     await admin.close();

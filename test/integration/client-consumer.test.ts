@@ -16,7 +16,7 @@ import type { RemotingClient } from '../../src/remoting/index.js';
 import { ConsumeResult, Message, MessageQueue, Producer, PushConsumer, type MessageExt } from '../../src/index.js';
 import { updateConsumerOffset } from '../harness/broker-requests.js';
 import { adminClient, createTopic, startBroker, startNamesrv, tempDir, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
-import { collect, FAST_CLIENT } from '../harness/client.js';
+import { collect, FAST_CLIENT, shutdownCollectors } from '../harness/client.js';
 
 const SHORT_DELAY_LEVELS = Array.from({ length: 18 }, () => '1s').join(' ');
 
@@ -43,6 +43,7 @@ describe('client push consumer', { timeout: 180_000 }, () => {
   });
 
   after(async () => {
+    await shutdownCollectors();
     await producer.shutdown();
     await admin.close();
     await broker.stop(true);

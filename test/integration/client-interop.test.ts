@@ -10,7 +10,7 @@ import { Consumer, Message as OnsMessage, Producer as OnsProducer, type ClientOp
 import type { RemotingClient } from '../../src/remoting/index.js';
 import { Message, Producer, type SendResult } from '../../src/index.js';
 import { adminClient, createTopic, startBroker, startNamesrv, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
-import { collect, FAST_CLIENT } from '../harness/client.js';
+import { collect, FAST_CLIENT, shutdownCollectors } from '../harness/client.js';
 
 const quietLogger: OnsLogger = { info() {}, debug() {}, warn() {}, error() {} };
 // ali-ons' scheduled tasks sleep their whole interval even after close(): short intervals let the process exit.
@@ -43,6 +43,7 @@ describe('client interop with ali-ons', { timeout: 120_000 }, () => {
   });
 
   after(async () => {
+    await shutdownCollectors();
     // ali-ons starts one internal producer per process and never closes it on its own.
     await OnsProducer.defaultProducer?.close();
     OnsProducer.defaultProducer = null;

@@ -11,7 +11,7 @@ import { RequestCode, ResponseCode } from '../../src/protocol/index.js';
 import type { RemotingClient } from '../../src/remoting/index.js';
 import { ClientErrorCode, Message, MQClientError, Producer, selectMessageQueueByHash, type SendResult } from '../../src/index.js';
 import { adminClient, createTopic, startBroker, startNamesrv, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
-import { collect, FAST_CLIENT } from '../harness/client.js';
+import { collect, FAST_CLIENT, shutdownCollectors } from '../harness/client.js';
 import { startFakeServer } from '../harness/fake-server.js';
 
 let namesrv: TestNamesrv;
@@ -39,6 +39,7 @@ describe('client producer', { timeout: 120_000 }, () => {
   });
 
   after(async () => {
+    await shutdownCollectors();
     await producer.shutdown();
     await admin.close();
     await broker.stop(true);

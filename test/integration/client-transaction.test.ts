@@ -11,7 +11,7 @@ import { MQClientError, TransactionProducer, type LocalTransactionState, type Me
 import { TopicNames } from '../../src/message/index.js';
 import type { RemotingClient } from '../../src/remoting/index.js';
 import { adminClient, createTopic, startBroker, startNamesrv, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
-import { collect, FAST_CLIENT, type Collector } from '../harness/client.js';
+import { collect, FAST_CLIENT, shutdownCollectors, type Collector } from '../harness/client.js';
 
 const CONF = { transactionTimeOut: '200', transactionCheckInterval: '300' };
 
@@ -58,6 +58,7 @@ describe('client transactions', { timeout: 180_000 }, () => {
   });
 
   after(async () => {
+    await shutdownCollectors();
     await admin.close();
     await broker.stop(true);
     await namesrv.stop();

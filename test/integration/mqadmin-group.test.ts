@@ -13,7 +13,7 @@ import type { RemotingClient } from '../../src/remoting/index.js';
 import { Message, Producer } from '../../src/index.js';
 import { decodeRecords, pullMessage, queueOffset } from '../harness/broker-requests.js';
 import { adminClient, createTopic, startBroker, startNamesrv, tempDir, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
-import { collect, FAST_CLIENT } from '../harness/client.js';
+import { collect, FAST_CLIENT, shutdownCollectors } from '../harness/client.js';
 import { runToEnd } from '../harness/process.js';
 
 let namesrv: TestNamesrv;
@@ -49,6 +49,7 @@ describe('mqadmin groups', { timeout: 180_000 }, () => {
   });
 
   after(async () => {
+    await shutdownCollectors();
     await producer.shutdown();
     await admin.close();
     await broker.stop(true);

@@ -10,7 +10,7 @@ import type { RemotingClient } from '../../src/remoting/index.js';
 import { LitePullConsumer, Message, Producer, type MessageExt } from '../../src/index.js';
 import { queryConsumerOffset } from '../harness/broker-requests.js';
 import { adminClient, createTopic, startBroker, startNamesrv, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
-import { collect, FAST_CLIENT } from '../harness/client.js';
+import { collect, FAST_CLIENT, shutdownCollectors } from '../harness/client.js';
 import { runToEnd } from '../harness/process.js';
 
 let namesrv: TestNamesrv;
@@ -56,6 +56,7 @@ describe('mqadmin offsets', { timeout: 180_000 }, () => {
   });
 
   after(async () => {
+    await shutdownCollectors();
     await producer.shutdown();
     await admin.close();
     await broker.stop(true);
