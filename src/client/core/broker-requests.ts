@@ -1,8 +1,8 @@
 /**
  * broker-requests.ts: what a broker may ask of a client (ClientRemotingProcessor.java), one handler
- * per request code (GET_CONSUMER_RUNNING_INFO 307 and GET_CONSUMER_STATUS_FROM_CLIENT 221 are in
- * consumer-admin-requests.ts). Codes not listed (CONSUME_MESSAGE_DIRECTLY 309, ...) get REQUEST_CODE_NOT_SUPPORTED
- * from the dispatcher. Brokers send these requests oneway; a request that is not oneway gets
+ * per request code (GET_CONSUMER_RUNNING_INFO 307, GET_CONSUMER_STATUS_FROM_CLIENT 221 and
+ * CONSUME_MESSAGE_DIRECTLY 309 are in consumer-admin-requests.ts). Codes not listed get
+ * REQUEST_CODE_NOT_SUPPORTED from the dispatcher. Brokers send these requests oneway; a request that is not oneway gets
  * SUCCESS once the client has acted on it.
  */
 import { decodeRecord, findProperty, MessageConst, type MessageRecord } from '../../message/index.js';
