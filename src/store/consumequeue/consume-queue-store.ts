@@ -30,8 +30,16 @@ export type SyncPolicy = 'NONE' | 'DUE' | 'ALL';
 
 /** Entries each queue keeps in memory for tail-following reads. */
 export const CQ_TAIL_ENTRIES = 128;
-/** Queues loaded (or flushed) at once. */
+/** Queues loaded, truncated or corrected at once (start-up and recovery). */
 const QUEUE_IO_PARALLEL = 16;
+/**
+ * Queues written or fdatasync'ed at once by a flush. The flush runs in the background beside the
+ * puts and pulls, on the same libuv threadpool (4 threads by default): one fdatasync can take tens
+ * of ms on a busy disk, and 16 at once held every thread, so CommitLog writes and pull reads
+ * queued behind them (end-to-end tails of hundreds of ms). One at a time leaves the other threads
+ * to the request path; a flush round still writes everything dispatched before it.
+ */
+const QUEUE_FLUSH_PARALLEL = 1;
 
 export class ConsumeQueueStore {
   private readonly queues = new Map<string, Map<number, ConsumeQueue>>();
@@ -103,7 +111,7 @@ export class ConsumeQueueStore {
     return this.flushes.run(async () => {
       const toWrite = [...this.unwritten];
       this.unwritten.clear();
-      await inParallel(toWrite, QUEUE_IO_PARALLEL, async (queue) => {
+      await inParallel(toWrite, QUEUE_FLUSH_PARALLEL, async (queue) => {
         const before = queue.pendingEntries;
         try {
           await queue.writePending();
@@ -168,7 +176,7 @@ export class ConsumeQueueStore {
 
   private async syncQueues(policy: SyncPolicy): Promise<void> {
     const due = [...this.unsynced].filter((queue) => policy === 'ALL' || queue.unsyncedBytes >= this.syncLeastBytes);
-    await inParallel(due, QUEUE_IO_PARALLEL, async (queue) => {
+    await inParallel(due, QUEUE_FLUSH_PARALLEL, async (queue) => {
       await queue.sync();
       if (queue.unsyncedBytes === 0) this.unsynced.delete(queue);
     });
