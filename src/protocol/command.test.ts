@@ -233,3 +233,22 @@ test('command - ROCKETMQ binary header that overruns itself is a FrameError', ()
     assert.throws(() => decodeBinaryHeader(bytes, undefined), (error: unknown) => error instanceof FrameError && message.test(error.message), name);
   }
 });
+
+test('json header - the hand-written encoder writes what JSON.stringify writes, escapes included', () => {
+  const awkward = ['plain', 'quote " and \\ backslash', 'tab\tnew\nline\u0001', 'ünïcödé 中文', 'pair \ud83d\ude00', 'lone \ud800 surrogate', ''];
+  for (const text of awkward) {
+    const command = createRequestCommand(310, { opaque: 7, extFields: { [text || 'k']: text, b: '1' }, remark: text });
+    const decoded = decodeJsonHeader(encodeJsonHeader(command), undefined);
+    assert.deepEqual(decoded.extFields, { [text || 'k']: text, b: '1' });
+    assert.equal(decoded.remark, text);
+    const expected = `{"code":310,"extFields":${JSON.stringify({ [text || 'k']: text, b: '1' })},"flag":0,"language":"JAVA","opaque":7,"remark":${JSON.stringify(text)},"serializeTypeCurrentRPC":"JSON","version":479}`;
+    assert.equal(encodeJsonHeader(command).toString('utf8'), expected);
+  }
+});
+
+test('json header - numbers, booleans and objects in extFields are still coerced to strings; a bad header still fails', () => {
+  const decoded = decodeJsonHeader(Buffer.from('{"code":11,"opaque":1,"extFields":{"a":1,"b":true,"c":null,"d":{"x":1},"e":"s"}}'), undefined);
+  assert.deepEqual(decoded.extFields, { a: '1', b: 'true', d: '{"x":1}', e: 's' });
+  assert.throws(() => decodeJsonHeader(Buffer.from('{"code":11,"opaque":1,"extFields":[1]}'), undefined), /extFields is not an object/);
+  assert.throws(() => decodeJsonHeader(Buffer.from('{"code":11,'), undefined), /header is not JSON/);
+});

@@ -88,10 +88,22 @@ export function createResponse(
 }
 
 function coerceExtFields(raw: unknown): ExtFields {
-  const extFields: ExtFields = {};
-  if (raw === null || raw === undefined) return extFields;
+  if (raw === null || raw === undefined) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new FrameError('header extFields is not an object');
-  for (const [name, value] of Object.entries(raw)) {
+  // Java and our clients write only strings: then the parsed object is the answer as it is (it is
+  // JSON.parse's own, so nobody else holds it). Anything else is coerced into a copy.
+  const fields = raw as Record<string, unknown>;
+  let allStrings = true;
+  for (const name in fields) {
+    if (typeof fields[name] !== 'string') {
+      allStrings = false;
+      break;
+    }
+  }
+  if (allStrings) return fields as ExtFields;
+  const extFields: ExtFields = {};
+  for (const name in fields) {
+    const value = fields[name];
     if (value === null || value === undefined) continue;
     extFields[name] = typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
@@ -137,14 +149,39 @@ export function decodeJsonHeader(bytes: Buffer, body: Buffer | undefined): Remot
   };
 }
 
+/** Characters JSON.stringify would escape (and lone surrogates): such strings take the slow path. */
+// eslint-disable-next-line no-control-regex -- the control characters are what it looks for.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** `text` as a JSON string literal: quoted as is when nothing needs escaping, else JSON.stringify. */
+function jsonString(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/**
+ * The JSON header of `command` as text, keys in Java's order. Written by hand for the fixed field
+ * set (no JSON.stringify of objects, no key array): it is on every request and response.
+ */
+export function jsonHeaderText(command: RemotingCommand): string {
+  let text = `{"code":${command.code}`;
+  let separator = ',"extFields":{';
+  const extFields = command.extFields;
+  for (const name in extFields) {
+    const value = extFields[name];
+    if (value === undefined) continue; // JSON.stringify drops undefined values too.
+    text += `${separator}${jsonString(name)}:${jsonString(String(value))}`;
+    separator = ',';
+  }
+  if (separator === ',') text += '}';
+  text += `,"flag":${command.flag},"language":${jsonString(command.language)},"opaque":${command.opaque}`;
+  if (command.remark !== undefined) text += `,"remark":${jsonString(command.remark)}`;
+  text += `,"serializeTypeCurrentRPC":"JSON","version":${command.version}}`;
+  return text;
+}
+
 /** Encodes the JSON header of `command`, keys in Java's order. */
 export function encodeJsonHeader(command: RemotingCommand): Buffer {
-  let text = `{"code":${command.code}`;
-  if (Object.keys(command.extFields).length > 0) text += `,"extFields":${JSON.stringify(command.extFields)}`;
-  text += `,"flag":${command.flag},"language":${JSON.stringify(command.language)},"opaque":${command.opaque}`;
-  if (command.remark !== undefined) text += `,"remark":${JSON.stringify(command.remark)}`;
-  text += `,"serializeTypeCurrentRPC":"JSON","version":${command.version}}`;
-  return Buffer.from(text, 'utf8');
+  return Buffer.from(jsonHeaderText(command), 'utf8');
 }
 
 class BinaryReader {

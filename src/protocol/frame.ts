@@ -17,7 +17,7 @@ import {
   decodeBinaryHeader,
   decodeJsonHeader,
   encodeBinaryHeader,
-  encodeJsonHeader,
+  jsonHeaderText,
   SerializeType,
   type RemotingCommand,
 } from './command.js';
@@ -50,18 +50,32 @@ export function decodeFrame(frame: Buffer): RemotingCommand {
  * so a large pull response is not copied once more.
  */
 export function encodeFrame(command: RemotingCommand, serializeType: SerializeType = SerializeType.JSON): Buffer[] {
-  const header = serializeType === SerializeType.JSON ? encodeJsonHeader(command) : encodeBinaryHeader(command);
   const bodyLength = command.body?.length ?? 0;
-  const length = HEADER_LENGTH_FIELD_BYTES + header.length + bodyLength;
-  if (length + LENGTH_FIELD_BYTES > FRAME_BYTES_MAX) throw new FrameError(`frame of ${length + LENGTH_FIELD_BYTES} bytes is over ${FRAME_BYTES_MAX}`);
-  const head = Buffer.allocUnsafe(LENGTH_FIELD_BYTES + HEADER_LENGTH_FIELD_BYTES + header.length);
-  head.writeInt32BE(length, 0);
-  head.writeUInt32BE(((serializeType << 24) | header.length) >>> 0, 4);
-  header.copy(head, 8);
+  let head: Buffer;
+  if (serializeType === SerializeType.JSON) {
+    // The header text goes straight into the frame's head: one buffer, one copy.
+    const text = jsonHeaderText(command);
+    const headerLength = Buffer.byteLength(text, 'utf8');
+    head = frameHead(serializeType, headerLength, bodyLength);
+    head.write(text, 8, headerLength, 'utf8');
+  } else {
+    const header = encodeBinaryHeader(command);
+    head = frameHead(serializeType, header.length, bodyLength);
+    header.copy(head, 8);
+  }
   return command.body && bodyLength > 0 ? [head, command.body] : [head];
 }
 
-/** Encodes a command into one buffer (tests, fixtures). */
+/** The length fields of a frame, with room for its header after them. */
+function frameHead(serializeType: SerializeType, headerLength: number, bodyLength: number): Buffer {
+  const length = HEADER_LENGTH_FIELD_BYTES + headerLength + bodyLength;
+  if (length + LENGTH_FIELD_BYTES > FRAME_BYTES_MAX) throw new FrameError(`frame of ${length + LENGTH_FIELD_BYTES} bytes is over ${FRAME_BYTES_MAX}`);
+  const head = Buffer.allocUnsafe(LENGTH_FIELD_BYTES + HEADER_LENGTH_FIELD_BYTES + headerLength);
+  head.writeInt32BE(length, 0);
+  head.writeUInt32BE(((serializeType << 24) | headerLength) >>> 0, 4);
+  return head;
+}
+
 export function encodeFrameBuffer(command: RemotingCommand, serializeType: SerializeType = SerializeType.JSON): Buffer {
   return Buffer.concat(encodeFrame(command, serializeType));
 }

@@ -115,7 +115,11 @@ function storable(
   const prepared = prepareProperties(message.properties, ctx.config.brokerClusterName, () => ctx.uniqueIds.next(ctx.clock.now()));
   const half = isHalfMessage(ctx, prepared.properties, header.reconsumeTimes ?? 0, inBatch);
   const request: PutMessageRequest = {
-    ...message,
+    topic: message.topic,
+    queueId: message.queueId,
+    flag: message.flag,
+    body: message.body,
+    sysFlag: message.sysFlag,
     properties: prepared.properties,
     bornTimestamp: header.bornTimestamp,
     bornHost: born.bytes,
@@ -151,7 +155,13 @@ export async function sendMessage(
   const putStartedMs = performance.now();
   const result = await ctx.store.putMessage(put);
   ctx.stats.onPut(destination.topic, result, performance.now() - putStartedMs);
-  return answer(ctx, result, destination.queueId, (first) => ({ msgId: first.msgId, transactionId: uniqKey, recallHandle: recallHandleOf(put, ctx.config.brokerName) }));
+  return answer(ctx, result, (first) => ({
+    msgId: first.msgId,
+    queueId: destination.queueId,
+    queueOffset: first.queueOffset,
+    transactionId: uniqKey,
+    recallHandle: recallHandleOf(put, ctx.config.brokerName),
+  }));
 }
 
 /** SEND_BATCH_MESSAGE (320): the body holds the messages in the client batch layout. */
@@ -182,25 +192,25 @@ export async function sendBatchMessage(
   const result = await ctx.store.putMessages(requests);
   ctx.stats.onPut(header.topic, result, performance.now() - putStartedMs);
   const batchUniqId = findProperty(header.properties ?? '', MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
-  return answer(ctx, result, queueId, (_first, all) => ({ msgId: all.map((message) => message.msgId).join(','), batchUniqId }));
+  return answer(ctx, result, (first, all) => ({ msgId: all.map((message) => message.msgId).join(','), queueId, queueOffset: first.queueOffset, batchUniqId }));
 }
 
 type Appended = Extract<PutMessageResult, { messages: unknown }>['messages'][number];
 
+/** The send response: the put's code and remark, the response header, region and trace switch. */
 function answer(
   ctx: BrokerContext,
   result: PutMessageResult,
-  queueId: number,
-  ids: (first: Appended, all: readonly Appended[]) => { msgId: string; transactionId?: string; batchUniqId?: string | undefined; recallHandle?: string | undefined },
+  header: (first: Appended, all: readonly Appended[]) => SendMessageResponseHeader,
 ): HandlerResult {
   const mapped = putResultToResponse(result, ctx.storeConfig.maxMessageSize);
   if (!('messages' in result)) return mapped;
   const first = result.messages[0];
   if (first === undefined) throw new BrokerError(ResponseCode.SYSTEM_ERROR, 'the store stored nothing');
-  const extFields = {
-    ...SendMessageResponseHeader.encode({ ...ids(first, result.messages), queueId, queueOffset: first.queueOffset }),
-    [MessageConst.MSG_REGION]: ctx.config.regionId,
-    [MessageConst.TRACE_SWITCH]: String(ctx.config.traceOn),
-  };
-  return { ...mapped, extFields };
+  // encode() returns a new object: the two broker fields go straight into it (no spread copies).
+  const extFields = SendMessageResponseHeader.encode(header(first, result.messages));
+  extFields[MessageConst.MSG_REGION] = ctx.config.regionId;
+  extFields[MessageConst.TRACE_SWITCH] = ctx.config.traceOn ? 'true' : 'false';
+  const code = mapped.code ?? ResponseCode.SUCCESS;
+  return mapped.remark === undefined ? { code, extFields } : { code, remark: mapped.remark, extFields };
 }

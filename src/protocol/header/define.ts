@@ -30,7 +30,27 @@ function factory<T>(type: string, parse: (text: string) => T | undefined, format
 
 const INTEGER = /^-?\d+$/;
 
+/**
+ * Plain decimal digits with an optional '-', at most 15 digits (below 2^53), as nearly every
+ * header number is: read in one pass, without trim(), a RegExp or Number(); undefined otherwise.
+ */
+function plainInteger(text: string): number | undefined {
+  const length = text.length;
+  const negative = length > 0 && text.charCodeAt(0) === 45;
+  const first = negative ? 1 : 0;
+  if (length === first || length - first > 15) return undefined;
+  let value = 0;
+  for (let index = first; index < length; index++) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
+}
+
 function parseInteger(text: string, min: number, max: number): number | undefined {
+  const plain = plainInteger(text);
+  if (plain !== undefined) return plain >= min && plain <= max ? plain : undefined;
   const trimmed = text.trim();
   if (!INTEGER.test(trimmed)) return undefined;
   const value = Number(trimmed);
