@@ -35,6 +35,28 @@ import { putResultToResponse } from './put-result.js';
 import { recallHandleOf, routeTimer } from '../timer/timer-route.js';
 import { TIMER_REQUEST_PROPERTIES } from '../timer/timer-const.js';
 
+/**
+ * The longest prefix the timer request properties share ("TIMER_DE"): a properties string that
+ * does not contain it holds none of them, so a plain send skips the timer routing (which looks
+ * each of them up with its own scan of the properties). A value that happens to contain it only
+ * costs the full check.
+ */
+const TIMER_REQUEST_PREFIX = TIMER_REQUEST_PROPERTIES.reduce<string>((prefix, name) => {
+  let length = 0;
+  while (length < prefix.length && prefix[length] === name[length]) length++;
+  return prefix.slice(0, length);
+}, TIMER_REQUEST_PROPERTIES[0]);
+
+/** Timer routing for a send that may ask for it; the rest (nearly all sends) pass as they are. */
+function routeTimerIfAsked<T extends PutMessageRequest>(ctx: BrokerContext, request: T): T {
+  return request.properties.includes(TIMER_REQUEST_PREFIX) ? routeTimer(ctx.config, request, ctx.clock.now()) : request;
+}
+
+/** Delay-level routing for a send whose properties name DELAY; the rest pass as they are. */
+function routeDelayedIfAsked<T extends PutMessageRequest>(ctx: BrokerContext, request: T): T {
+  return request.properties.includes(MessageConst.DELAY_TIME_LEVEL) ? routeDelayed(ctx.delayLevels, request, ctx.clock.now()) : request;
+}
+
 const bornHosts = new WeakMap<Connection, { bytes: Buffer; v6: boolean }>();
 
 /** The connection's peer address as stored in BORNHOST, computed once per connection. */
@@ -151,7 +173,7 @@ export async function sendMessage(
     sysFlag: withTransactionType(sysFlagFor(header, destination.topicConfig, born.v6), MessageSysFlag.TRANSACTION_NOT_TYPE),
   });
   // A half message waits in RMQ_SYS_TRANS_HALF_TOPIC for END_TRANSACTION (transaction/).
-  const put = half ? ctx.transactions.prepare(request, uniqKey) : routeDelayed(ctx.delayLevels, routeTimer(ctx.config, request, ctx.clock.now()), ctx.clock.now());
+  const put = half ? ctx.transactions.prepare(request, uniqKey) : routeDelayedIfAsked(ctx, routeTimerIfAsked(ctx, request));
   const putStartedMs = performance.now();
   const result = await ctx.store.putMessage(put);
   ctx.stats.onPut(destination.topic, result, performance.now() - putStartedMs);
