@@ -3,9 +3,10 @@
  * that collects what it receives, and quiet, fast options (short intervals, so a test waits for
  * rebalances and commits in milliseconds rather than Java's seconds). Nothing here asserts.
  */
-import { ConsumeResult, PushConsumer, type MessageExt, type PushConsumerOptions, type SubscriptionExpression } from '../../src/index.js';
+import { ConsumeResult, Message, Producer, PushConsumer, type MessageExt, type PushConsumerOptions, type SubscriptionExpression } from '../../src/index.js';
 import { testLogger } from '../../src/log/index.js';
-import { waitFor } from './cluster.js';
+import type { RemotingClient } from '../../src/remoting/index.js';
+import { adminClient, startBroker, startNamesrv, waitFor, type TestBroker, type TestNamesrv } from './cluster.js';
 
 export const FAST_CLIENT = {
   pollNameServerInterval: 500,
@@ -60,5 +61,42 @@ export async function collect(
       await waitFor(() => new Set(received.map((message) => message.msgId)).size >= count, what);
     },
     bodies: () => received.map((message) => message.body.toString()),
+  };
+}
+
+/** A name server, a broker, an admin connection and a started producer, for SDK and mqadmin tests. */
+export interface ClientCluster {
+  readonly namesrv: TestNamesrv;
+  readonly broker: TestBroker;
+  readonly admin: RemotingClient;
+  readonly producer: Producer;
+  /** Sends `count` messages with bodies `${prefix}0`, `${prefix}1`, ... one after another. */
+  sendAll(topic: string, count: number, prefix: string): Promise<void>;
+  /** Shuts down collect()'s consumers, the producer and the admin connection, then both servers. */
+  stop(): Promise<void>;
+}
+
+/** Starts a ClientCluster whose broker has `conf` and whose producer is of `producerGroup`. */
+export async function startClientCluster(producerGroup: string, conf: Readonly<Record<string, string>> = {}): Promise<ClientCluster> {
+  const admin = adminClient();
+  const namesrv = await startNamesrv();
+  const broker = await startBroker({ namesrvAddr: namesrv.address, conf });
+  const producer = new Producer({ ...FAST_CLIENT, groupName: producerGroup, namesrvAddr: namesrv.address });
+  await producer.start();
+  return {
+    namesrv,
+    broker,
+    admin,
+    producer,
+    async sendAll(topic, count, prefix) {
+      for (let index = 0; index < count; index++) await producer.send(new Message({ topic, body: `${prefix}${index}` }));
+    },
+    async stop() {
+      await shutdownCollectors();
+      await producer.shutdown();
+      await admin.close();
+      await broker.stop(true);
+      await namesrv.stop();
+    },
   };
 }

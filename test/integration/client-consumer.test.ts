@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decodeMessageQueueMap } from '../../src/protocol/index.js';
 import type { RemotingClient } from '../../src/remoting/index.js';
-import { ConsumeResult, Message, MessageQueue, Producer, PushConsumer, type MessageExt } from '../../src/index.js';
+import { ConsumeResult, MessageQueue, PushConsumer, type MessageExt, type Producer } from '../../src/index.js';
 import { updateConsumerOffset } from '../harness/broker-requests.js';
-import { adminClient, createTopic, startBroker, startNamesrv, tempDir, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
-import { collect, FAST_CLIENT, shutdownCollectors } from '../harness/client.js';
+import { createTopic, tempDir, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
+import { collect, FAST_CLIENT, startClientCluster, type ClientCluster } from '../harness/client.js';
 
 const SHORT_DELAY_LEVELS = Array.from({ length: 18 }, () => '1s').join(' ');
 
@@ -24,10 +24,7 @@ let namesrv: TestNamesrv;
 let broker: TestBroker;
 let admin: RemotingClient;
 let producer: Producer;
-
-async function sendAll(topic: string, count: number, prefix: string): Promise<void> {
-  for (let index = 0; index < count; index++) await producer.send(new Message({ topic, body: `${prefix}${index}` }));
-}
+let cluster: ClientCluster;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -35,33 +32,24 @@ function sleep(ms: number): Promise<void> {
 
 describe('client push consumer', { timeout: 180_000 }, () => {
   before(async () => {
-    admin = adminClient();
-    namesrv = await startNamesrv();
-    broker = await startBroker({ namesrvAddr: namesrv.address, conf: { accessMessageInMemoryMaxRatio: '0', messageDelayLevel: SHORT_DELAY_LEVELS } });
-    producer = new Producer({ ...FAST_CLIENT, groupName: 'PID_consumer', namesrvAddr: namesrv.address });
-    await producer.start();
+    cluster = await startClientCluster('PID_consumer', { accessMessageInMemoryMaxRatio: '0', messageDelayLevel: SHORT_DELAY_LEVELS });
+    ({ namesrv, broker, admin, producer } = cluster);
   });
 
-  after(async () => {
-    await shutdownCollectors();
-    await producer.shutdown();
-    await admin.close();
-    await broker.stop(true);
-    await namesrv.stop();
-  });
+  after(() => cluster.stop());
 
   test('push consumer - a new group starts at LAST_OFFSET, FIRST_OFFSET or TIMESTAMP as told', async () => {
     await createTopic(admin, broker.address, namesrv.address, 'WhereTopic', 2);
-    await sendAll('WhereTopic', 10, 'old');
+    await cluster.sendAll('WhereTopic', 10, 'old');
     await sleep(20);
     const middle = Date.now();
     await sleep(20);
-    await sendAll('WhereTopic', 10, 'mid');
+    await cluster.sendAll('WhereTopic', 10, 'mid');
     const last = await collect(namesrv.address, 'GID_where_last', 'WhereTopic', { consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET' });
     const first = await collect(namesrv.address, 'GID_where_first', 'WhereTopic', { consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' });
     const byTime = await collect(namesrv.address, 'GID_where_time', 'WhereTopic', { consumeFromWhere: 'CONSUME_FROM_TIMESTAMP', consumeTimestamp: middle });
     await waitFor(() => last.consumer.assignedQueues().length === 2 && byTime.consumer.assignedQueues().length === 2, 'the queues of both groups');
-    await sendAll('WhereTopic', 5, 'new');
+    await cluster.sendAll('WhereTopic', 5, 'new');
     await first.waitForCount(25);
     await last.waitForCount(5);
     await byTime.waitForCount(15);
@@ -80,7 +68,7 @@ describe('client push consumer', { timeout: 180_000 }, () => {
     const one = await collect(namesrv.address, 'GID_broadcast', 'BroadcastTopic', { ...options, instanceName: 'one' });
     const two = await collect(namesrv.address, 'GID_broadcast', 'BroadcastTopic', { ...options, instanceName: 'two' });
     await waitFor(() => one.consumer.assignedQueues().length === 4 && two.consumer.assignedQueues().length === 4, 'both hold all four queues');
-    await sendAll('BroadcastTopic', 40, 'b');
+    await cluster.sendAll('BroadcastTopic', 40, 'b');
     await one.waitForCount(40, 'all 40 at the first client');
     await two.waitForCount(40, 'all 40 at the second client');
     await one.consumer.shutdown();
@@ -90,7 +78,7 @@ describe('client push consumer', { timeout: 180_000 }, () => {
     assert.equal(entries.length, 4);
     assert.equal(entries.reduce((sum, entry) => sum + entry.offset, 0), 40, 'the offsets sum to the messages consumed');
     const again = await collect(namesrv.address, 'GID_broadcast', 'BroadcastTopic', { ...options, instanceName: 'one' });
-    await sendAll('BroadcastTopic', 4, 'after');
+    await cluster.sendAll('BroadcastTopic', 4, 'after');
     await again.waitForCount(4);
     await sleep(300);
     await again.consumer.shutdown();
@@ -137,7 +125,7 @@ describe('client push consumer', { timeout: 180_000 }, () => {
 
   test('push consumer - batches of consumeMessageBatchMaxSize, at most consumeThreadMax listeners at once', async () => {
     await createTopic(admin, broker.address, namesrv.address, 'BatchConsumeTopic', 4);
-    await sendAll('BatchConsumeTopic', 200, 'm');
+    await cluster.sendAll('BatchConsumeTopic', 200, 'm');
     const consumer = new PushConsumer({
       ...FAST_CLIENT,
       groupName: 'GID_batch_consume',
@@ -170,7 +158,7 @@ describe('client push consumer', { timeout: 180_000 }, () => {
 
   test('push consumer - flow control stops pulling a queue that holds pullThresholdForQueue messages', async () => {
     await createTopic(admin, broker.address, namesrv.address, 'FlowTopic', 1);
-    await sendAll('FlowTopic', 300, 'f');
+    await cluster.sendAll('FlowTopic', 300, 'f');
     const consumer = new PushConsumer({
       ...FAST_CLIENT,
       groupName: 'GID_flow',
@@ -198,7 +186,7 @@ describe('client push consumer', { timeout: 180_000 }, () => {
 
   test('push consumer - shutdown waits for running listeners and commits their offsets', async () => {
     await createTopic(admin, broker.address, namesrv.address, 'GracefulTopic', 1);
-    await sendAll('GracefulTopic', 5, 'g');
+    await cluster.sendAll('GracefulTopic', 5, 'g');
     const consumer = new PushConsumer({ ...FAST_CLIENT, groupName: 'GID_graceful', namesrvAddr: namesrv.address, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', consumeMessageBatchMaxSize: 5 });
     consumer.subscribe('GracefulTopic', '*');
     let started = false;
@@ -214,7 +202,7 @@ describe('client push consumer', { timeout: 180_000 }, () => {
     await consumer.shutdown();
     assert.equal(finished, true, 'shutdown returned after the running listener finished');
     const next = await collect(namesrv.address, 'GID_graceful', 'GracefulTopic');
-    await sendAll('GracefulTopic', 1, 'after');
+    await cluster.sendAll('GracefulTopic', 1, 'after');
     await next.waitForCount(1);
     await sleep(300);
     await next.consumer.shutdown();
@@ -223,7 +211,7 @@ describe('client push consumer', { timeout: 180_000 }, () => {
 
   test('push consumer - an offset past the end (PULL_OFFSET_MOVED) is corrected to the broker\'s and consumption goes on', async () => {
     await createTopic(admin, broker.address, namesrv.address, 'MovedTopic', 1);
-    await sendAll('MovedTopic', 3, 'before');
+    await cluster.sendAll('MovedTopic', 3, 'before');
     const first = await collect(namesrv.address, 'GID_moved', 'MovedTopic');
     await first.waitForCount(3);
     await first.consumer.shutdown();
@@ -231,7 +219,7 @@ describe('client push consumer', { timeout: 180_000 }, () => {
     assert.equal(moved.code, 0);
     const second = await collect(namesrv.address, 'GID_moved', 'MovedTopic');
     await waitFor(() => second.consumer.assignedQueues().some((queue) => queue.topic === 'MovedTopic'), 'the queue assigned again');
-    await sendAll('MovedTopic', 2, 'after');
+    await cluster.sendAll('MovedTopic', 2, 'after');
     await second.waitForCount(2);
     await sleep(300);
     await second.consumer.shutdown();

@@ -7,14 +7,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RemotingClient } from '../../src/remoting/index.js';
-import { LitePullConsumer, MQClientError, Producer, type MessageExt, type MessageQueue } from '../../src/index.js';
-import { adminClient, createTopic, startBroker, startNamesrv, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
-import { FAST_CLIENT } from '../harness/client.js';
+import { LitePullConsumer, MQClientError, type MessageExt, type MessageQueue, type Producer } from '../../src/index.js';
+import { createTopic, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
+import { FAST_CLIENT, startClientCluster, type ClientCluster } from '../harness/client.js';
 
 let namesrv: TestNamesrv;
 let broker: TestBroker;
 let admin: RemotingClient;
 let producer: Producer;
+let cluster: ClientCluster;
 
 /** Polls until `count` messages came, or fails. */
 async function pollCount(consumer: LitePullConsumer, count: number): Promise<MessageExt[]> {
@@ -28,19 +29,11 @@ async function pollCount(consumer: LitePullConsumer, count: number): Promise<Mes
 
 describe('client lite pull consumer', { timeout: 120_000 }, () => {
   before(async () => {
-    admin = adminClient();
-    namesrv = await startNamesrv();
-    broker = await startBroker({ namesrvAddr: namesrv.address });
-    producer = new Producer({ ...FAST_CLIENT, groupName: 'PID_lite', namesrvAddr: namesrv.address });
-    await producer.start();
+    cluster = await startClientCluster('PID_lite');
+    ({ namesrv, broker, admin, producer } = cluster);
   });
 
-  after(async () => {
-    await producer.shutdown();
-    await admin.close();
-    await broker.stop(true);
-    await namesrv.stop();
-  });
+  after(() => cluster.stop());
 
   test('lite pull - assign, poll, seek to an offset, the beginning, the end and a time; commit', async () => {
     await createTopic(admin, broker.address, namesrv.address, 'LiteTopic', 1);

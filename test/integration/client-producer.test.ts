@@ -10,14 +10,15 @@ import { MessageSysFlag } from '../../src/message/index.js';
 import { RequestCode, ResponseCode } from '../../src/protocol/index.js';
 import type { RemotingClient } from '../../src/remoting/index.js';
 import { ClientErrorCode, Message, MQClientError, Producer, selectMessageQueueByHash, type SendResult } from '../../src/index.js';
-import { adminClient, createTopic, startBroker, startNamesrv, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
-import { collect, FAST_CLIENT, shutdownCollectors } from '../harness/client.js';
+import { createTopic, startNamesrv, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
+import { collect, FAST_CLIENT, startClientCluster, type ClientCluster } from '../harness/client.js';
 import { startFakeServer } from '../harness/fake-server.js';
 
 let namesrv: TestNamesrv;
 let broker: TestBroker;
 let admin: RemotingClient;
 let producer: Producer;
+let cluster: ClientCluster;
 
 async function rejection(promise: Promise<unknown>): Promise<MQClientError> {
   try {
@@ -31,20 +32,11 @@ async function rejection(promise: Promise<unknown>): Promise<MQClientError> {
 
 describe('client producer', { timeout: 120_000 }, () => {
   before(async () => {
-    admin = adminClient();
-    namesrv = await startNamesrv();
-    broker = await startBroker({ namesrvAddr: namesrv.address });
-    producer = new Producer({ ...FAST_CLIENT, groupName: 'PID_modes', namesrvAddr: namesrv.address });
-    await producer.start();
+    cluster = await startClientCluster('PID_modes');
+    ({ namesrv, broker, admin, producer } = cluster);
   });
 
-  after(async () => {
-    await shutdownCollectors();
-    await producer.shutdown();
-    await admin.close();
-    await broker.stop(true);
-    await namesrv.stop();
-  });
+  after(() => cluster.stop());
 
   test('producer - sync send answers SEND_OK with the UNIQ_KEY as msgId and the broker\'s offset id', async () => {
     await createTopic(admin, broker.address, namesrv.address, 'SyncTopic', 4);

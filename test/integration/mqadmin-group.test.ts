@@ -10,23 +10,18 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ConsumerSendMsgBackRequestHeader, RequestCode, ResponseCode } from '../../src/protocol/index.js';
 import type { RemotingClient } from '../../src/remoting/index.js';
-import { Message, Producer } from '../../src/index.js';
 import { decodeRecords, pullMessage, queueOffset } from '../harness/broker-requests.js';
-import { adminClient, createTopic, startBroker, startNamesrv, tempDir, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
-import { collect, FAST_CLIENT, shutdownCollectors } from '../harness/client.js';
+import { createTopic, tempDir, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
+import { collect, startClientCluster, type ClientCluster } from '../harness/client.js';
 import { runToEnd } from '../harness/process.js';
 
 let namesrv: TestNamesrv;
 let broker: TestBroker;
 let admin: RemotingClient;
-let producer: Producer;
+let cluster: ClientCluster;
 
 function mqadmin(...args: string[]) {
   return runToEnd('mqadmin', [...args, '-n', namesrv.address], { ...process.env, NAMESRV_ADDR: '' });
-}
-
-async function sendAll(topic: string, count: number, prefix: string): Promise<void> {
-  for (let index = 0; index < count; index++) await producer.send(new Message({ topic, body: `${prefix}${index}` }));
 }
 
 async function groupsFile(): Promise<Record<string, Record<string, unknown>>> {
@@ -41,20 +36,11 @@ function rows(stdout: string, prefix: string): string[][] {
 
 describe('mqadmin groups', { timeout: 180_000 }, () => {
   before(async () => {
-    admin = adminClient();
-    namesrv = await startNamesrv();
-    broker = await startBroker({ namesrvAddr: namesrv.address, conf: { accessMessageInMemoryMaxRatio: '0' } });
-    producer = new Producer({ ...FAST_CLIENT, groupName: 'PID_mqadmin_group', namesrvAddr: namesrv.address });
-    await producer.start();
+    cluster = await startClientCluster('PID_mqadmin_group', { accessMessageInMemoryMaxRatio: '0' });
+    ({ namesrv, broker, admin } = cluster);
   });
 
-  after(async () => {
-    await shutdownCollectors();
-    await producer.shutdown();
-    await admin.close();
-    await broker.stop(true);
-    await namesrv.stop();
-  });
+  after(() => cluster.stop());
 
   test('mqadmin updateSubGroup - creates the group in subscriptionGroup.json and its retryMaxTimes sends a failed message to the DLQ', async () => {
     const created = await mqadmin('updateSubGroup', '-b', broker.address, '-g', 'GID_admin_sub', '-r', '0', '-o', 'true', '-q', '2', '-w', '2', '--attributes', '+a=b');
@@ -79,7 +65,7 @@ describe('mqadmin groups', { timeout: 180_000 }, () => {
 
     // The retry path reads the group's retryMaxTimes when the client does not send its own.
     await createTopic(admin, broker.address, namesrv.address, 'AdminSubTopic', 1);
-    await sendAll('AdminSubTopic', 1, 'doomed');
+    await cluster.sendAll('AdminSubTopic', 1, 'doomed');
     const [record] = decodeRecords((await pullMessage(admin, broker.address, { group: 'GID_admin_sub', topic: 'AdminSubTopic' })).body);
     assert.ok(record);
     const extFields = ConsumerSendMsgBackRequestHeader.encode({ offset: record.commitLogOffset, group: 'GID_admin_sub', delayLevel: 0, originTopic: 'AdminSubTopic', unitMode: false });
@@ -108,11 +94,11 @@ describe('mqadmin groups', { timeout: 180_000 }, () => {
 
   test('mqadmin consumerProgress - per queue broker offset, consumer offset and diff add up to the true lag; without -g one line per group', async () => {
     await createTopic(admin, broker.address, namesrv.address, 'ProgressTopic', 2);
-    await sendAll('ProgressTopic', 10, 'a');
+    await cluster.sendAll('ProgressTopic', 10, 'a');
     const consumer = await collect(namesrv.address, 'GID_progress', 'ProgressTopic');
     await consumer.waitForCount(10);
     await consumer.consumer.shutdown();
-    await sendAll('ProgressTopic', 5, 'b');
+    await cluster.sendAll('ProgressTopic', 5, 'b');
 
     const progress = await mqadmin('consumerProgress', '-g', 'GID_progress');
     assert.equal(progress.code, 0, progress.stderr);
@@ -185,7 +171,7 @@ describe('mqadmin groups', { timeout: 180_000 }, () => {
 
   test('mqadmin consumerConnection, producerConnection, brokerConsumeStats - live clients and every group\'s progress on a broker', async () => {
     await createTopic(admin, broker.address, namesrv.address, 'ConnTopic', 1);
-    await sendAll('ConnTopic', 3, 'c');
+    await cluster.sendAll('ConnTopic', 3, 'c');
     const consumer = await collect(namesrv.address, 'GID_conn', 'ConnTopic', { expression: 'TagA || TagB' });
     try {
       await waitFor(async () => (await mqadmin('consumerConnection', '-g', 'GID_conn')).code === 0, 'the consumer online');
@@ -216,7 +202,7 @@ describe('mqadmin groups', { timeout: 180_000 }, () => {
   });
   test('mqadmin consumerStatus, getConsumerStatus, consumerProgress -s - what a running consumer reports through the broker', async () => {
     await createTopic(admin, broker.address, namesrv.address, 'StatusTopic', 2);
-    await sendAll('StatusTopic', 4, 's');
+    await cluster.sendAll('StatusTopic', 4, 's');
     const consumer = await collect(namesrv.address, 'GID_status', 'StatusTopic');
     try {
       await consumer.waitForCount(4);

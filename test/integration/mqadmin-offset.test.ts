@@ -7,23 +7,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RemotingClient } from '../../src/remoting/index.js';
-import { LitePullConsumer, Message, Producer, type MessageExt } from '../../src/index.js';
+import { LitePullConsumer, type MessageExt } from '../../src/index.js';
 import { queryConsumerOffset } from '../harness/broker-requests.js';
-import { adminClient, createTopic, startBroker, startNamesrv, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
-import { collect, FAST_CLIENT, shutdownCollectors } from '../harness/client.js';
+import { createTopic, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
+import { collect, FAST_CLIENT, startClientCluster, type ClientCluster } from '../harness/client.js';
 import { runToEnd } from '../harness/process.js';
 
 let namesrv: TestNamesrv;
 let broker: TestBroker;
 let admin: RemotingClient;
-let producer: Producer;
+let cluster: ClientCluster;
 
 function mqadmin(...args: string[]) {
   return runToEnd('mqadmin', [...args, '-n', namesrv.address], { ...process.env, NAMESRV_ADDR: '' });
-}
-
-async function sendAll(topic: string, count: number, prefix: string): Promise<void> {
-  for (let index = 0; index < count; index++) await producer.send(new Message({ topic, body: `${prefix}${index}` }));
 }
 
 function sleep(ms: number): Promise<void> {
@@ -48,28 +44,19 @@ async function committedOffsets(group: string, topic: string, queues: number): P
 
 describe('mqadmin offsets', { timeout: 180_000 }, () => {
   before(async () => {
-    admin = adminClient();
-    namesrv = await startNamesrv();
-    broker = await startBroker({ namesrvAddr: namesrv.address, conf: { accessMessageInMemoryMaxRatio: '0' } });
-    producer = new Producer({ ...FAST_CLIENT, groupName: 'PID_mqadmin_offset', namesrvAddr: namesrv.address });
-    await producer.start();
+    cluster = await startClientCluster('PID_mqadmin_offset', { accessMessageInMemoryMaxRatio: '0' });
+    ({ namesrv, broker, admin } = cluster);
   });
 
-  after(async () => {
-    await shutdownCollectors();
-    await producer.shutdown();
-    await admin.close();
-    await broker.stop(true);
-    await namesrv.stop();
-  });
+  after(() => cluster.stop());
 
   test('mqadmin resetOffsetByTime - a running PushConsumer reads again from the time given, without a restart', async () => {
     await createTopic(admin, broker.address, namesrv.address, 'ResetPushTopic', 2);
-    await sendAll('ResetPushTopic', 6, 'old');
+    await cluster.sendAll('ResetPushTopic', 6, 'old');
     await sleep(50);
     const middle = Date.now();
     await sleep(50);
-    await sendAll('ResetPushTopic', 6, 'new');
+    await cluster.sendAll('ResetPushTopic', 6, 'new');
     const consumer = await collect(namesrv.address, 'GID_reset_push', 'ResetPushTopic');
     try {
       await consumer.waitForCount(12);
@@ -91,7 +78,7 @@ describe('mqadmin offsets', { timeout: 180_000 }, () => {
 
   test('mqadmin resetOffsetByTime - a running LitePullConsumer reads again; "now" skips to the end', async () => {
     await createTopic(admin, broker.address, namesrv.address, 'ResetLiteTopic', 2);
-    await sendAll('ResetLiteTopic', 8, 'lite');
+    await cluster.sendAll('ResetLiteTopic', 8, 'lite');
     const consumer = new LitePullConsumer({ ...FAST_CLIENT, groupName: 'GID_reset_lite', namesrvAddr: namesrv.address, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', autoCommitIntervalMillis: 1000 });
     consumer.subscribe('ResetLiteTopic');
     await consumer.start();
@@ -119,7 +106,7 @@ describe('mqadmin offsets', { timeout: 180_000 }, () => {
 
   test('mqadmin resetOffsetByTime - an offline group\'s offsets are committed directly; bad input fails with the usage', async () => {
     await createTopic(admin, broker.address, namesrv.address, 'ResetOfflineTopic', 1);
-    await sendAll('ResetOfflineTopic', 4, 'x');
+    await cluster.sendAll('ResetOfflineTopic', 4, 'x');
     const consumer = await collect(namesrv.address, 'GID_reset_offline', 'ResetOfflineTopic');
     await consumer.waitForCount(4);
     await consumer.consumer.shutdown();
@@ -140,7 +127,7 @@ describe('mqadmin offsets', { timeout: 180_000 }, () => {
   });
   test('mqadmin skipAccumulatedMessage - a running consumer\'s offsets go to the end; offline, a backlog is skipped and never read', async () => {
     await createTopic(admin, broker.address, namesrv.address, 'SkipTopic', 2);
-    await sendAll('SkipTopic', 4, 'read');
+    await cluster.sendAll('SkipTopic', 4, 'read');
     const consumer = await collect(namesrv.address, 'GID_skip', 'SkipTopic');
     try {
       await consumer.waitForCount(4);
@@ -154,14 +141,14 @@ describe('mqadmin offsets', { timeout: 180_000 }, () => {
       await consumer.consumer.shutdown();
     }
     // Offline: the old way, with its own table.
-    await sendAll('SkipTopic', 6, 'backlog');
+    await cluster.sendAll('SkipTopic', 6, 'backlog');
     const offline = await mqadmin('skipAccumulatedMessage', '-g', 'GID_skip', '-t', 'SkipTopic');
     assert.equal(offline.code, 0, offline.stderr);
     assert.ok(offline.stdout.startsWith(`${'#brokerName'.padEnd(20)}  ${'#queueId'.padEnd(20)}  ${'#brokerOffset'.padEnd(20)}  ${'#consumerOffset'.padEnd(20)}  ${'#timestampOffset'.padEnd(20)}  ${'#rollbackOffset'.padEnd(20)}\n`), offline.stdout);
     assert.equal((await committedOffsets('GID_skip', 'SkipTopic', 2)).reduce((a, b) => a + b, 0), 10, 'at the end of both queues');
     const again = await collect(namesrv.address, 'GID_skip', 'SkipTopic');
     try {
-      await sendAll('SkipTopic', 2, 'fresh');
+      await cluster.sendAll('SkipTopic', 2, 'fresh');
       await again.waitForCount(2);
       assert.deepEqual(again.bodies().sort(), ['fresh0', 'fresh1'], 'the skipped backlog is not read');
     } finally {
@@ -171,7 +158,7 @@ describe('mqadmin offsets', { timeout: 180_000 }, () => {
 
   test('mqadmin cloneGroupOffset - the destination group gets the source group\'s offsets of the topic', async () => {
     await createTopic(admin, broker.address, namesrv.address, 'CloneTopic', 2);
-    await sendAll('CloneTopic', 10, 'c');
+    await cluster.sendAll('CloneTopic', 10, 'c');
     const consumer = await collect(namesrv.address, 'GID_clone_src', 'CloneTopic');
     await consumer.waitForCount(10);
     await consumer.consumer.shutdown();
