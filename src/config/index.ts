@@ -2,3 +2,4 @@
 export * from './schema.js';
 export * from './properties-file.js';
 export * from './atomic-file.js';
+export * from './coalesced-writer.js';

@@ -11,13 +11,12 @@
  * Must not: decide which keys a client may change (the handler applies configBlackList), or use
  * synchronous fs calls.
  */
-import { formatConfig, writeFileAtomically, type ConfigEntry } from '../config/index.js';
+import { CoalescedFileWriter, formatConfig, type ConfigEntry } from '../config/index.js';
 import { loadNamesrvConfig, NamesrvConfigSchema, type NamesrvConfig } from './config.js';
 
 export class NamesrvConfigStore {
   private current: NamesrvConfig;
-  private writing: Promise<void> | undefined;
-  private queued: Promise<void> | undefined;
+  private readonly writer = new CoalescedFileWriter(() => ({ path: this.current.configStorePath, text: `${formatConfig(NamesrvConfigSchema, this.current)}\n` }), true);
 
   constructor(initial: NamesrvConfig) {
     this.current = initial;
@@ -41,32 +40,11 @@ export class NamesrvConfigStore {
     }));
     const updates = known.map(([key, value]) => ({ key, value, source: 'UPDATE_NAMESRV_CONFIG' }));
     this.current = loadNamesrvConfig([...base, ...updates]).config;
-    return this.persist();
+    return this.writer.write();
   }
 
   /** Waits for every write asked for so far. Never rejects. */
-  async flush(): Promise<void> {
-    await (this.queued ?? this.writing)?.catch(() => undefined);
-  }
-
-  private persist(): Promise<void> {
-    if (this.queued !== undefined) return this.queued;
-    if (this.writing === undefined) return this.startWrite();
-    this.queued = this.writing
-      .catch(() => undefined)
-      .then(() => {
-        this.queued = undefined;
-        return this.startWrite();
-      });
-    return this.queued;
-  }
-
-  private startWrite(): Promise<void> {
-    const config = this.current;
-    const write = writeFileAtomically(config.configStorePath, `${formatConfig(NamesrvConfigSchema, config)}\n`, true).finally(() => {
-      if (this.writing === write) this.writing = undefined;
-    });
-    this.writing = write;
-    return write;
+  flush(): Promise<void> {
+    return this.writer.flush();
   }
 }

@@ -13,7 +13,7 @@
  * Must not: use synchronous fs calls (they would stall every request).
  */
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomically } from '../config/index.js';
+import { CoalescedFileWriter } from '../config/index.js';
 
 /** NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG: topic → "brokerName:queueNum;..." for ordered topics. */
 export const NAMESPACE_ORDER_TOPIC_CONFIG = 'ORDER_TOPIC_CONFIG';
@@ -57,10 +57,7 @@ function serialize(table: Table): string {
 }
 
 export class KVConfig {
-  /** The write under way, if any. */
-  private writing: Promise<void> | undefined;
-  /** The one write queued behind it, which every change made meanwhile waits for. */
-  private queued: Promise<void> | undefined;
+  private readonly writer = new CoalescedFileWriter(() => ({ path: this.path, text: serialize(this.table) }));
 
   private constructor(
     readonly path: string,
@@ -94,37 +91,17 @@ export class KVConfig {
     let values = this.table.get(namespace);
     if (values === undefined) this.table.set(namespace, (values = new Map()));
     values.set(key, value);
-    return this.persist();
+    return this.writer.write();
   }
 
   /** Removes a value (nothing if absent); resolves once the table is on disk. */
   delete(namespace: string, key: string): Promise<void> {
     this.table.get(namespace)?.delete(key);
-    return this.persist();
+    return this.writer.write();
   }
 
   /** Waits for every write asked for so far. Never rejects (failures went to their callers). */
-  async flush(): Promise<void> {
-    await (this.queued ?? this.writing)?.catch(() => undefined);
-  }
-
-  private persist(): Promise<void> {
-    if (this.queued !== undefined) return this.queued;
-    if (this.writing === undefined) return this.startWrite();
-    this.queued = this.writing
-      .catch(() => undefined)
-      .then(() => {
-        this.queued = undefined;
-        return this.startWrite();
-      });
-    return this.queued;
-  }
-
-  private startWrite(): Promise<void> {
-    const write = writeFileAtomically(this.path, serialize(this.table)).finally(() => {
-      if (this.writing === write) this.writing = undefined;
-    });
-    this.writing = write;
-    return write;
+  flush(): Promise<void> {
+    return this.writer.flush();
   }
 }
