@@ -287,15 +287,22 @@ export class PushConsumer {
     };
   }
 
-  private consumeHost(): ConstructorParameters<typeof ConsumeMessageConcurrentlyService>[0] {
+  /** What the concurrent and the orderly consume services both take from the consumer. */
+  private sharedHost() {
     return {
       retryTopic: retryTopic(this.group),
       messageModel: this.options.messageModel,
       logger: this.options.logger,
       consumeThreadMax: this.options.consumeThreadMax,
       consumeMessageBatchMaxSize: this.options.consumeMessageBatchMaxSize,
+      userTopic: (topic: string) => withoutNamespace(topic, this.options.namespace),
+    };
+  }
+
+  private consumeHost(): ConstructorParameters<typeof ConsumeMessageConcurrentlyService>[0] {
+    return {
+      ...this.sharedHost(),
       consumeTimeoutMs: this.options.consumeTimeout * 60_000,
-      userTopic: (topic) => withoutNamespace(topic, this.options.namespace),
       sendMessageBack: (message, delayLevel) => this.sendMessageBack(message, delayLevel),
       updateOffset: (queue, offset) => this.offsetStore.updateOffset(queue, offset, true),
       processQueues: () => this.rebalance.entries(),
@@ -304,14 +311,9 @@ export class PushConsumer {
 
   private orderlyHost(): ConstructorParameters<typeof ConsumeMessageOrderlyService>[0] {
     return {
-      retryTopic: retryTopic(this.group),
-      messageModel: this.options.messageModel,
-      logger: this.options.logger,
-      consumeThreadMax: this.options.consumeThreadMax,
-      consumeMessageBatchMaxSize: this.options.consumeMessageBatchMaxSize,
+      ...this.sharedHost(),
       suspendCurrentQueueTimeMillis: this.options.suspendCurrentQueueTimeMillis,
       maxReconsumeTimes: this.maxReconsumeTimes(),
-      userTopic: (topic) => withoutNamespace(topic, this.options.namespace),
       // Delay level -1: the broker stores it in %DLQ%<group> at once, as Java's orderly send-back ends.
       sendToDeadLetter: (message) => this.sendMessageBack(message, -1),
       updateOffset: (queue, offset) => this.offsetStore.updateOffset(queue, offset, false),
