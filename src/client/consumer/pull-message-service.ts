@@ -50,7 +50,9 @@ export interface PullHost {
 
 export class PullMessageService {
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly immediates = new Set<NodeJS.Immediate>();
+  /** Pulls to send at the next setImmediate (see executePullRequestAfterFound). */
+  private readonly dueNow: PullRequest[] = [];
+  private dueNowImmediate: NodeJS.Immediate | undefined;
   private stopped = false;
 
   constructor(private readonly host: PullHost) {}
@@ -72,24 +74,27 @@ export class PullMessageService {
    * The next pull of a queue whose pull just found messages, at once (after this turn's I/O) when
    * pullInterval is 0: setTimeout(0) waits at least 1 ms, which a queue followed at a few thousand
    * messages a second paid on every pull. (Only after FOUND: the broker made progress, so this
-   * cannot spin.)
+   * cannot spin.) The pulls due at once go out from one setImmediate, so their requests leave in
+   * the same tick and share one socket write (the connection writes once per tick); at most one
+   * entry per queue waits here.
    */
   private executePullRequestAfterFound(request: PullRequest, delayMs: number): void {
     if (delayMs > 0) return this.executePullRequestLater(request, delayMs);
     if (this.stopped || request.processQueue.dropped) return;
-    const immediate = setImmediate(() => {
-      this.immediates.delete(immediate);
-      void this.pullMessage(request);
+    this.dueNow.push(request);
+    this.dueNowImmediate ??= setImmediate(() => {
+      this.dueNowImmediate = undefined;
+      for (const due of this.dueNow.splice(0)) void this.pullMessage(due);
     });
-    this.immediates.add(immediate);
   }
 
   stop(): void {
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    for (const immediate of this.immediates) clearImmediate(immediate);
-    this.immediates.clear();
+    clearImmediate(this.dueNowImmediate);
+    this.dueNowImmediate = undefined;
+    this.dueNow.length = 0;
   }
 
   /** The flow-control pause this queue needs now, or 0. */
