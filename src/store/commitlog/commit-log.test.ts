@@ -185,6 +185,8 @@ test('commit-log - a pull reads records that lie close together with one pread',
     for (let index = 0; index < 12; index++) {
       stored(await store.putMessage(putRequest('TopicTest', index % 2, `m${index}`)));
     }
+    // The newest written bytes are served from memory (recent-bytes.ts); forget them to read the file.
+    (store as unknown as { commitLog: { writer: { recent: { clear(): void } } } }).commitLog.writer.recent.clear();
     const io = fs.count(join(root, 'commitlog'));
     const pulled = await store.getMessage({ topic: 'TopicTest', queueId: 0, offset: 0, maxMsgNums: 32 });
     assert.equal(pulled.records.length, 6);
@@ -195,6 +197,22 @@ test('commit-log - a pull reads records that lie close together with one pread',
         return decoded.kind === 'MESSAGE' ? decoded.message.body.toString() : '';
       }),
       ['m0', 'm2', 'm4', 'm6', 'm8', 'm10'],
+    );
+  });
+});
+
+test('commit-log - a pull at the end reads the newest records from memory, without a file read', async () => {
+  await withStore({}, async ({ store, fs }, root) => {
+    for (let index = 0; index < 4; index++) stored(await store.putMessage(putRequest('TopicTest', 0, `n${index}`)));
+    const io = fs.count(join(root, 'commitlog'));
+    const pulled = await store.getMessage({ topic: 'TopicTest', queueId: 0, offset: 0, maxMsgNums: 32 });
+    assert.equal(io.reads, 0);
+    assert.deepEqual(
+      pulled.records.map((record) => {
+        const decoded = decodeRecord(record, 0);
+        return decoded.kind === 'MESSAGE' ? decoded.message.body.toString() : '';
+      }),
+      ['n0', 'n1', 'n2', 'n3'],
     );
   });
 });

@@ -38,6 +38,8 @@
  * order, group after group; fdatasyncs run one at a time (SerialExecutor) and at most
  * SYNC_WAITING_GROUPS_MAX written groups wait for one; a put is answered exactly once; the writer
  * holds 1 + WRITES_IN_FLIGHT_MAX buffers of commitLogWriteBufferBytes, no more.
+ * Each written group is also copied into `recent` (RECENT_BYTES, recent-bytes.ts) before it is
+ * dispatched, so the pulls its arrival wakes read it from memory.
  * Must not: assign offsets or encode records (commit-log.ts does).
  */
 import assert from 'node:assert/strict';
@@ -45,6 +47,7 @@ import type { Logger } from '../../log/index.js';
 import type { SegmentedFile } from '../file/segmented-file.js';
 import type { PutMessageResult } from '../message-store.js';
 import { SerialExecutor } from '../serial-executor.js';
+import { RecentBytes } from './recent-bytes.js';
 import { StagingBuffer, type DispatchRequest, type PendingPut } from './staging.js';
 
 export type FlushDiskType = 'ASYNC_FLUSH' | 'SYNC_FLUSH';
@@ -55,6 +58,8 @@ export const EARLY_WRITE_BYTES = 256 * 1024;
 export const WRITES_IN_FLIGHT_MAX = 2;
 /** SYNC_FLUSH groups written and waiting for an fdatasync; more stop the writer until one finishes. */
 export const SYNC_WAITING_GROUPS_MAX = 4;
+/** Newest written CommitLog bytes kept in memory for pulls at the end (recent-bytes.ts). */
+export const RECENT_BYTES = 8 * 1024 * 1024;
 
 export interface GroupWriterOptions {
   readonly file: SegmentedFile;
@@ -95,6 +100,8 @@ const asError = (error: unknown): Error => (error instanceof Error ? error : new
 export class GroupWriter {
   /** The buffer appends go into. */
   active: StagingBuffer;
+  /** A copy of the newest written bytes, for reads at the end of the CommitLog. */
+  readonly recent = new RecentBytes(RECENT_BYTES);
   private readonly spares: StagingBuffer[] = [];
   /** Groups being written, in CommitLog order; their outcomes are handled in that order. */
   private readonly inFlight: InFlight[] = [];
@@ -161,6 +168,7 @@ export class GroupWriter {
     this.syncedTimestamp = storeTimestamp;
     this.active.reset();
     this.active.endOffset = offset;
+    this.recent.clear();
   }
 
   /**
@@ -286,6 +294,7 @@ export class GroupWriter {
 
   /** Marks a group written and dispatches it; returns the dispatch failure, if any. */
   private async dispatchWritten(batch: StagingBuffer): Promise<Error | undefined> {
+    for (const run of batch.runs) this.recent.append(run.position, batch.bytes, run.at, run.length);
     this.written = batch.endOffset;
     this.writtenTimestamp = batch.lastStoreTimestamp;
     if (this.diskFull) {

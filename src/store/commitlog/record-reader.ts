@@ -1,6 +1,7 @@
 /**
  * record-reader.ts: reads records back out of the CommitLog: from the staging buffers while they
- * are not yet written, else from the segment files. A pull's records (ConsumeQueue spans) are
+ * are not yet written, from the copy of the newest written bytes (recent-bytes.ts) for a pull's
+ * records while it holds them, else from the segment files. A pull's records (ConsumeQueue spans) are
  * read with few preads: spans close to each other in one segment are read as one range.
  *
  * Invariants: what comes back is a whole record that starts at the asked offset (TOTALSIZE,
@@ -99,6 +100,11 @@ export class RecordReader {
     const reads: Promise<void>[] = [];
     for (const index of order) {
       const span = spans[index] as ReadSpan;
+      const recent = this.recentRecord(span);
+      if (recent !== undefined) {
+        out[index] = recent;
+        continue;
+      }
       if (!this.isReadable(span, written)) {
         reads.push(this.readRecord(span.offset).then((record) => void (out[index] = record)));
         continue;
@@ -113,6 +119,13 @@ export class RecordReader {
     }
     if (groups.length === 0) await Promise.all(reads);
     return out;
+  }
+
+  /** The record `span` names, copied from the newest written bytes, when they still hold it. */
+  private recentRecord(span: ReadSpan): Buffer | undefined {
+    if (!Number.isSafeInteger(span.offset) || span.offset < this.source.minOffset || span.size < RECORD_FIXED_BYTES) return undefined;
+    const record = this.source.writer.recent.read(span.offset, span.size);
+    return record !== undefined && isRecordAt(record, span.offset, span.size) ? record : undefined;
   }
 
   /** Whether `span` can be read together with `group` (close enough, same segment, bounded). */
