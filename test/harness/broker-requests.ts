@@ -21,6 +21,7 @@ import {
   PullSysFlag,
   QueryConsumerOffsetRequestHeader,
   RequestCode,
+  ResponseCode,
   SearchOffsetRequestHeader,
   SendMessageRequestHeader,
   SendMessageRequestHeaderV2,
@@ -29,6 +30,7 @@ import {
   type RemotingCommand,
 } from '../../src/protocol/index.js';
 import type { RemotingClient } from '../../src/remoting/index.js';
+import { waitFor } from './cluster.js';
 
 export const REQUEST_TIMEOUT_MS = 5000;
 
@@ -122,6 +124,36 @@ export function pullMessage(client: RemotingClient, brokerAddr: string, options:
 
 export function pullHeader(response: RemotingCommand): PullMessageResponseHeader {
   return PullMessageResponseHeader.decode(response.extFields);
+}
+
+/**
+ * Every record of a queue from `offset`, pulling with long polling (2 s holds) until there are
+ * `count` of them, or waitFor's time is up.
+ */
+export async function pullUntil(
+  client: RemotingClient,
+  brokerAddr: string,
+  options: { readonly group: string; readonly topic: string; readonly count: number; readonly queueId?: number; readonly offset?: number; readonly subscription?: string },
+): Promise<MessageRecord[]> {
+  const { count, topic } = options;
+  const records: MessageRecord[] = [];
+  let next = options.offset ?? 0;
+  await waitFor(async () => {
+    const response = await pullMessage(client, brokerAddr, {
+      group: options.group,
+      topic,
+      queueId: options.queueId ?? 0,
+      offset: next,
+      subscription: options.subscription ?? '*',
+      sysFlag: PullSysFlag.SUBSCRIPTION | PullSysFlag.SUSPEND,
+      suspendTimeoutMillis: 2000,
+      timeoutMs: 10_000,
+    });
+    if (response.code === ResponseCode.SUCCESS) records.push(...decodeRecords(response.body));
+    if (response.code === ResponseCode.SUCCESS || response.code === ResponseCode.PULL_NOT_FOUND) next = pullHeader(response).nextBeginOffset;
+    return records.length >= count;
+  }, `${count} messages in ${topic}`);
+  return records;
 }
 
 /** Every record of a pull (or VIEW_MESSAGE_BY_ID) body; throws when the body is not whole records back to back. */

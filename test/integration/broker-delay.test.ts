@@ -12,19 +12,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decodeOffsetMessageId, encodeBatch, type MessageRecord } from '../../src/message/index.js';
-import { PullSysFlag, RequestCode, ResponseCode, ViewMessageRequestHeader } from '../../src/protocol/index.js';
+import { RequestCode, ResponseCode, ViewMessageRequestHeader } from '../../src/protocol/index.js';
 import type { RemotingClient } from '../../src/remoting/index.js';
-import { adminClient, createTopic, startBroker, startNamesrv, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
-import {
-  REQUEST_TIMEOUT_MS,
-  decodeRecords,
-  propertiesString,
-  pullHeader,
-  pullMessage,
-  recordProperties,
-  sendMessage,
-  sendResult,
-} from '../harness/broker-requests.js';
+import { adminClient, createTopic, startBroker, startNamesrv, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
+import { REQUEST_TIMEOUT_MS, decodeRecords, propertiesString, recordProperties, sendMessage, sendResult, pullUntil as pullRecords } from '../harness/broker-requests.js';
 import { delayOffsets } from '../harness/retry-requests.js';
 
 const LEVELS_MS = [1000, 2000, 3000];
@@ -46,23 +37,8 @@ async function viewMessage(address: string, msgId: string): Promise<MessageRecor
 }
 
 /** Every record of a queue from `offset`, waiting (long polling) until there are `count` of them. */
-async function pullUntil(address: string, topic: string, count: number, offset = 0): Promise<MessageRecord[]> {
-  const records: MessageRecord[] = [];
-  let next = offset;
-  await waitFor(async () => {
-    const response = await pullMessage(admin, address, {
-      group: 'GID_delay_reader',
-      topic,
-      offset: next,
-      sysFlag: PullSysFlag.SUBSCRIPTION | PullSysFlag.SUSPEND,
-      suspendTimeoutMillis: 2000,
-      timeoutMs: 10_000,
-    });
-    if (response.code === ResponseCode.SUCCESS) records.push(...decodeRecords(response.body));
-    if (response.code === ResponseCode.SUCCESS || response.code === ResponseCode.PULL_NOT_FOUND) next = pullHeader(response).nextBeginOffset;
-    return records.length >= count;
-  }, `${count} messages in ${topic}`);
-  return records;
+function pullUntil(address: string, topic: string, count: number, offset = 0): Promise<MessageRecord[]> {
+  return pullRecords(admin, address, { group: 'GID_delay_reader', topic, count, offset });
 }
 
 interface Sent {

@@ -9,7 +9,6 @@ import { after, before, describe, test } from 'node:test';
 import { createOffsetMessageId, decodeOffsetMessageId, type MessageRecord } from '../../src/message/index.js';
 import {
   PermName,
-  PullSysFlag,
   RequestCode,
   ResponseCode,
   SendMessageResponseHeader,
@@ -17,16 +16,7 @@ import {
 } from '../../src/protocol/index.js';
 import type { RemotingClient } from '../../src/remoting/index.js';
 import { adminClient, createTopic, startBroker, startNamesrv, topicRoute, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
-import {
-  REQUEST_TIMEOUT_MS,
-  decodeRecords,
-  pullHeader,
-  pullMessage,
-  queueOffset,
-  recordProperties,
-  sendMessage,
-  sendResult,
-} from '../harness/broker-requests.js';
+import { REQUEST_TIMEOUT_MS, queueOffset, recordProperties, sendMessage, sendResult, pullUntil as pullRecords } from '../harness/broker-requests.js';
 import { lockBatch, resendDeadLetter, sendMsgBack, unlockBatch } from '../harness/retry-requests.js';
 
 /** Every level 1 s, so a retry (level 3 + reconsumeTimes) comes back after a second. */
@@ -40,23 +30,8 @@ let strict: TestBroker;
 let admin: RemotingClient;
 
 /** Every record of queue 0 of `topic` from `offset`, waiting (long polling) until there are `count`. */
-async function pullUntil(topic: string, count: number, offset = 0): Promise<MessageRecord[]> {
-  const records: MessageRecord[] = [];
-  let next = offset;
-  await waitFor(async () => {
-    const response = await pullMessage(admin, broker.address, {
-      group: 'GID_retry_reader',
-      topic,
-      offset: next,
-      sysFlag: PullSysFlag.SUBSCRIPTION | PullSysFlag.SUSPEND,
-      suspendTimeoutMillis: 2000,
-      timeoutMs: 10_000,
-    });
-    if (response.code === ResponseCode.SUCCESS) records.push(...decodeRecords(response.body));
-    if (response.code === ResponseCode.SUCCESS || response.code === ResponseCode.PULL_NOT_FOUND) next = pullHeader(response).nextBeginOffset;
-    return records.length >= count;
-  }, `${count} messages in ${topic}`);
-  return records;
+function pullUntil(topic: string, count: number, offset = 0): Promise<MessageRecord[]> {
+  return pullRecords(admin, broker.address, { group: 'GID_retry_reader', topic, count, offset });
 }
 
 function offsetMsgId(record: MessageRecord): string {

@@ -12,12 +12,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeOffsetMessageId, encodeBatch, tagsCode, type MessageRecord } from '../../src/message/index.js';
-import { PullSysFlag, RecallMessageRequestHeader, RecallMessageResponseHeader, RequestCode, ResponseCode, ViewMessageRequestHeader, type RemotingCommand } from '../../src/protocol/index.js';
+import { RecallMessageRequestHeader, RecallMessageResponseHeader, RequestCode, ResponseCode, ViewMessageRequestHeader, type RemotingCommand } from '../../src/protocol/index.js';
 import type { RemotingClient } from '../../src/remoting/index.js';
 import { Message, Producer } from '../../src/index.js';
 import { adminClient, createTopic, startBroker, startNamesrv, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
 import { FAST_CLIENT } from '../harness/client.js';
-import { REQUEST_TIMEOUT_MS, decodeRecords, propertiesString, pullHeader, pullMessage, recordProperties, sendMessage, sendResult } from '../harness/broker-requests.js';
+import { REQUEST_TIMEOUT_MS, decodeRecords, propertiesString, recordProperties, sendMessage, sendResult, pullUntil as pullRecords } from '../harness/broker-requests.js';
 import { COMMIT, endTransaction, halfOfSend, ROLLBACK, sendHalf } from '../harness/transaction-requests.js';
 
 const CONF = { recallMessageEnable: 'true', timerMaxDelaySec: '3600', timerFlushIntervalMs: '100' };
@@ -37,25 +37,9 @@ async function viewMessage(address: string, msgId: string): Promise<MessageRecor
   return record;
 }
 
-/** Every record of a queue from `offset`, waiting (long polling) until there are `count` of them. */
-async function pullUntil(address: string, topic: string, count: number, subscription = '*'): Promise<MessageRecord[]> {
-  const records: MessageRecord[] = [];
-  let next = 0;
-  await waitFor(async () => {
-    const response = await pullMessage(admin, address, {
-      group: 'GID_timer_reader',
-      topic,
-      offset: next,
-      subscription,
-      sysFlag: PullSysFlag.SUBSCRIPTION | PullSysFlag.SUSPEND,
-      suspendTimeoutMillis: 2000,
-      timeoutMs: 10_000,
-    });
-    if (response.code === ResponseCode.SUCCESS) records.push(...decodeRecords(response.body));
-    if (response.code === ResponseCode.SUCCESS || response.code === ResponseCode.PULL_NOT_FOUND) next = pullHeader(response).nextBeginOffset;
-    return records.length >= count;
-  }, `${count} messages in ${topic}`);
-  return records;
+/** Every record of a queue, waiting (long polling) until there are `count` of them. */
+function pullUntil(address: string, topic: string, count: number, subscription = '*'): Promise<MessageRecord[]> {
+  return pullRecords(admin, address, { group: 'GID_timer_reader', topic, count, subscription });
 }
 
 interface Sent {

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { createOffsetMessageId, javaStringHashCode, type MessageRecord } from '../../src/message/index.js';
-import { PullSysFlag, ResponseCode } from '../../src/protocol/index.js';
+import { ResponseCode } from '../../src/protocol/index.js';
 import type { RemotingClient } from '../../src/remoting/index.js';
-import { decodeRecords, heartbeat, heartbeatBody, pullHeader, pullMessage, recordProperties, sendMessage, sendResult } from '../harness/broker-requests.js';
+import { heartbeat, heartbeatBody, recordProperties, sendMessage, sendResult, pullUntil as pullRecords } from '../harness/broker-requests.js';
 import { adminClient, createTopic, startBroker, startNamesrv, waitFor, type TestBroker, type TestNamesrv } from '../harness/cluster.js';
 import { runToEnd } from '../harness/process.js';
 import { sendMsgBack } from '../harness/retry-requests.js';
@@ -30,16 +30,8 @@ async function ok(...args: string[]): Promise<string> {
 }
 
 /** Every record of queue `queueId` of `topic` until there are `count`. */
-async function pullUntil(topic: string, count: number, queueId = 0): Promise<MessageRecord[]> {
-  const records: MessageRecord[] = [];
-  let next = 0;
-  await waitFor(async () => {
-    const response = await pullMessage(admin, broker.address, { group: 'GID_mqadmin_reader', topic, queueId, offset: next, sysFlag: PullSysFlag.SUBSCRIPTION, timeoutMs: 10_000 });
-    if (response.code === ResponseCode.SUCCESS) records.push(...decodeRecords(response.body));
-    if (response.code === ResponseCode.SUCCESS || response.code === ResponseCode.PULL_NOT_FOUND) next = pullHeader(response).nextBeginOffset;
-    return records.length >= count;
-  }, `${count} messages in ${topic}`);
-  return records;
+function pullUntil(topic: string, count: number, queueId = 0): Promise<MessageRecord[]> {
+  return pullRecords(admin, broker.address, { group: 'GID_mqadmin_reader', topic, count, queueId });
 }
 
 /** sendMessage's result line: broker name, queue id, status, msgId. */

@@ -9,8 +9,8 @@
  * to REAL_TOPIC / REAL_QID, without DELAY (and the timer properties); like Java, REAL_TOPIC and
  * REAL_QID stay on the delivered message.
  *
- * Transactional half messages are never scheduled (only NOT_TYPE and COMMIT puts are), and timer
- * messages (TIMER_*) are still refused by the send path: both get their own services later.
+ * Transactional half messages are never scheduled (only NOT_TYPE and COMMIT puts are); timer
+ * messages (TIMER_*) go to the timer (src/broker/timer/), and a delay level beside them wins.
  * Must not: store anything itself.
  */
 import {
