@@ -16,7 +16,7 @@
  *    and at the oldest offsets (after dropping the page cache when allowed), time per pull.
  * Every figure is the median of RUNS runs, printed with the runs as markdown tables.
  *
- *   npm run bench:store -- [--dir /path/on/the/disk/to/test] [--quick] [--backlog-only] [--keep-caches]
+ *   npm run bench:store -- [--dir /path/on/the/disk/to/test] [--quick] [--backlog-only | --append-only] [--keep-caches]
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -385,8 +385,9 @@ async function backlogTable(): Promise<string[]> {
 
 async function main(): Promise<void> {
   console.error(`bench:store in ${BASE_DIR}${quick ? ' (quick)' : ''}`);
-  const sections = process.argv.includes('--backlog-only')
-    ? [['## Machine', ...machine()], await backlogTable()]
+  const only = process.argv.includes('--backlog-only') ? backlogTable : process.argv.includes('--append-only') ? appendTable : undefined;
+  const sections = only !== undefined
+    ? [['## Machine', ...machine()], await only()]
     : [['## Machine', ...machine()], await machineLimits(), await appendTable(), await recoveryTable(), await readTable(), await backlogTable()];
   sections.push([`Load average at the end: ${loadavg().map((value) => value.toFixed(2)).join(', ')}`]);
   console.log(sections.map((lines) => lines.join('\n')).join('\n\n'));

@@ -194,6 +194,28 @@ test('record - records are read at an offset, back to back', () => {
   assert.equal(7 + first.size + next.size, buffer.length);
 });
 
+test('record - strings of every kind (short and long ASCII, UTF-8) and extreme numbers survive a round trip', () => {
+  const longAscii = `UNIQ_KEY\u0001${'7F'.repeat(16)}\u0002WAIT\u0001true\u0002TAGS\u0001TagA\u0002CLUSTER\u0001DefaultCluster\u0002`;
+  const cases: Partial<RecordInput>[] = [
+    { topic: 'T', properties: '' },
+    { topic: 'x'.repeat(127), properties: longAscii },
+    { topic: '主题-ключ', properties: 'KEYS\u0001键 ключ\u0002' },
+    { topic: 'é', properties: `${longAscii}NOTE\u0001ünïcödé 🎉\u0002` },
+    { flag: -1, queueId: 2 ** 31 - 1, sysFlag: 0, reconsumeTimes: 16, queueOffset: 2 ** 40 + 5, commitLogOffset: 2 ** 52 + 3 },
+    { bornTimestamp: 2 ** 53 - 1, storeTimestamp: 0, preparedTransactionOffset: 2 ** 32 },
+  ];
+  for (const change of cases) {
+    const input = { ...INPUT, ...change };
+    const bytes = encode(input);
+    const decoded = decodeMessage(bytes, 0, true);
+    for (const key of Object.keys(input) as (keyof RecordInput)[]) assert.deepEqual(decoded[key], input[key], `${key} of ${JSON.stringify(change)}`);
+    // The string fields are the UTF-8 bytes Java writes, whatever path the encoder took.
+    const tail = Buffer.concat([Buffer.from([Buffer.byteLength(input.topic)]), Buffer.from(input.topic), Buffer.alloc(2), Buffer.from(input.properties)]);
+    tail.writeInt16BE(Buffer.byteLength(input.properties), 1 + Buffer.byteLength(input.topic));
+    assert.deepEqual(bytes.subarray(bytes.length - tail.length), tail);
+  }
+});
+
 test('record - every prefix of a record is TRUNCATED', () => {
   const bytes = Buffer.from(GOLDEN_V1, 'hex');
   for (let length = 0; length < bytes.length; length++) {

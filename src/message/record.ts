@@ -103,11 +103,13 @@ export function measureRecord(input: Pick<RecordInput, 'sysFlag' | 'body' | 'top
   if (propertiesBytes > PROPERTIES_LENGTH_MAX) {
     throw new RecordError(`properties are ${propertiesBytes} bytes, over ${PROPERTIES_LENGTH_MAX}`);
   }
-  const hosts =
-    hostBytes(input.sysFlag, MessageSysFlag.BORNHOST_V6_FLAG) +
-    hostBytes(input.sysFlag, MessageSysFlag.STOREHOSTADDRESS_V6_FLAG);
-  const size = RECORD_FIXED_BYTES - 2 * IPV4_ADDRESS_BYTES + hosts + input.body.length + topicBytes + propertiesBytes;
-  return { size, topicBytes, propertiesBytes };
+  return { size: recordSize(input.sysFlag, input.body.length, topicBytes, propertiesBytes), topicBytes, propertiesBytes };
+}
+
+/** The size of a record from its parts' byte lengths (no limits checked). */
+export function recordSize(sysFlag: number, bodyBytes: number, topicBytes: number, propertiesBytes: number): number {
+  const hosts = hostBytes(sysFlag, MessageSysFlag.BORNHOST_V6_FLAG) + hostBytes(sysFlag, MessageSysFlag.STOREHOSTADDRESS_V6_FLAG);
+  return RECORD_FIXED_BYTES - 2 * IPV4_ADDRESS_BYTES + hosts + bodyBytes + topicBytes + propertiesBytes;
 }
 
 /** The BODYCRC of a stored body. */
@@ -121,32 +123,71 @@ function checkHost(name: string, host: Buffer, sysFlag: number, v6Flag: number):
   }
 }
 
+/*
+ * The encoder runs once per stored message, so it writes fields with plain byte stores (a
+ * Uint8Array store keeps the low 8 bits) instead of Buffer.write*(), which check their arguments
+ * on every call. An ASCII string (byte length equal to string length) is copied as latin1, and a
+ * short one (a topic) char by char, cheaper than a native call.
+ */
+const SHORT_STRING_MAX = 32;
+
+function putInt(target: Buffer, value: number, at: number): number {
+  target[at] = value >>> 24;
+  target[at + 1] = value >>> 16;
+  target[at + 2] = value >>> 8;
+  target[at + 3] = value;
+  return at + 4;
+}
+
+function putLong(target: Buffer, value: number, at: number): number {
+  if (!Number.isSafeInteger(value)) return writeLong(target, value, at); // throws LongRangeError
+  const high = Math.floor(value / 4294967296);
+  putInt(target, high, at);
+  return putInt(target, value - high * 4294967296, at + 4);
+}
+
+function putSmall(target: Buffer, bytes: Buffer, at: number): number {
+  for (let index = 0; index < bytes.length; index++) target[at + index] = bytes[index] as number;
+  return at + bytes.length;
+}
+
+function putString(target: Buffer, text: string, byteLength: number, at: number): number {
+  if (byteLength !== text.length) target.write(text, at, byteLength, 'utf8');
+  else if (byteLength > SHORT_STRING_MAX) target.write(text, at, byteLength, 'latin1');
+  else for (let index = 0; index < byteLength; index++) target[at + index] = text.charCodeAt(index);
+  return at + byteLength;
+}
+
 /** Writes a V1 record at `at` and returns its size. `measure` must come from measureRecord(input). */
 export function encodeRecord(input: RecordInput, measure: RecordMeasure, target: Buffer, at: number): number {
   checkHost('bornHost', input.bornHost, input.sysFlag, MessageSysFlag.BORNHOST_V6_FLAG);
   checkHost('storeHost', input.storeHost, input.sysFlag, MessageSysFlag.STOREHOSTADDRESS_V6_FLAG);
-  if (at + measure.size > target.length) throw new RangeError('record does not fit the target buffer');
-  let pos = at;
-  pos = target.writeInt32BE(measure.size, pos);
-  pos = target.writeInt32BE(MESSAGE_MAGIC_CODE_V1, pos);
-  pos = target.writeInt32BE(bodyCrc(input.body), pos);
-  pos = target.writeInt32BE(input.queueId, pos);
-  pos = target.writeInt32BE(input.flag, pos);
-  pos = writeLong(target, input.queueOffset, pos);
-  pos = writeLong(target, input.commitLogOffset, pos);
-  pos = target.writeInt32BE(input.sysFlag, pos);
-  pos = writeLong(target, input.bornTimestamp, pos);
-  pos += input.bornHost.copy(target, pos);
-  pos = writeLong(target, input.storeTimestamp, pos);
-  pos += input.storeHost.copy(target, pos);
-  pos = target.writeInt32BE(input.reconsumeTimes, pos);
-  pos = writeLong(target, input.preparedTransactionOffset, pos);
-  pos = target.writeInt32BE(input.body.length, pos);
-  pos += input.body.copy(target, pos);
-  pos = target.writeUInt8(measure.topicBytes, pos);
-  pos += target.write(input.topic, pos, measure.topicBytes, 'utf8');
-  pos = target.writeInt16BE(measure.propertiesBytes, pos);
-  pos += target.write(input.properties, pos, measure.propertiesBytes, 'utf8');
+  if (at < 0 || at + measure.size > target.length) throw new RangeError('record does not fit the target buffer');
+  if (measure.topicBytes > TOPIC_BYTES_MAX || measure.propertiesBytes > PROPERTIES_LENGTH_MAX) {
+    throw new RecordError(`topic of ${measure.topicBytes} or properties of ${measure.propertiesBytes} bytes are too long`);
+  }
+  let pos = putInt(target, measure.size, at);
+  pos = putInt(target, MESSAGE_MAGIC_CODE_V1, pos);
+  pos = putInt(target, bodyCrc(input.body), pos);
+  pos = putInt(target, input.queueId, pos);
+  pos = putInt(target, input.flag, pos);
+  pos = putLong(target, input.queueOffset, pos);
+  pos = putLong(target, input.commitLogOffset, pos);
+  pos = putInt(target, input.sysFlag, pos);
+  pos = putLong(target, input.bornTimestamp, pos);
+  pos = putSmall(target, input.bornHost, pos);
+  pos = putLong(target, input.storeTimestamp, pos);
+  pos = putSmall(target, input.storeHost, pos);
+  pos = putInt(target, input.reconsumeTimes, pos);
+  pos = putLong(target, input.preparedTransactionOffset, pos);
+  pos = putInt(target, input.body.length, pos);
+  target.set(input.body, pos);
+  pos += input.body.length;
+  target[pos++] = measure.topicBytes;
+  pos = putString(target, input.topic, measure.topicBytes, pos);
+  target[pos++] = measure.propertiesBytes >>> 8;
+  target[pos++] = measure.propertiesBytes;
+  pos = putString(target, input.properties, measure.propertiesBytes, pos);
   if (pos - at !== measure.size) throw new RecordError(`wrote ${pos - at} bytes, measured ${measure.size}`);
   return measure.size;
 }

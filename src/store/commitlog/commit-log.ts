@@ -28,6 +28,27 @@ import { checkPuts, type CheckedPut } from './put-check.js';
 import { RecordReader, type ReadSpan } from './record-reader.js';
 import { StagedMessage, type DispatchRequest, type PendingPut } from './staging.js';
 
+const EMPTY = Buffer.alloc(0);
+
+function emptyInput(storeHost: Buffer): { -readonly [K in keyof RecordInput]: RecordInput[K] } {
+  return {
+    topic: '',
+    queueId: 0,
+    flag: 0,
+    body: EMPTY,
+    properties: '',
+    sysFlag: 0,
+    bornTimestamp: 0,
+    bornHost: storeHost,
+    reconsumeTimes: 0,
+    preparedTransactionOffset: 0,
+    queueOffset: 0,
+    commitLogOffset: 0,
+    storeTimestamp: 0,
+    storeHost,
+  };
+}
+
 export interface CommitLogOptions {
   readonly pool: FilePool;
   readonly dir: string;
@@ -54,6 +75,8 @@ export class CommitLog {
   private min = 0;
   private max = 0;
   private accepting = false;
+  /** The encoder's input, refilled for each staged record. */
+  private readonly scratch: { -readonly [K in keyof RecordInput]: RecordInput[K] };
 
   constructor(private readonly options: CommitLogOptions) {
     this.file = new SegmentedFile(options.pool, options.dir, options.segmentBytes);
@@ -67,6 +90,7 @@ export class CommitLog {
       onRollback: (end, dropped) => this.rollBack(end, dropped),
     });
     this.reader = new RecordReader(this);
+    this.scratch = emptyInput(options.storeHost);
     this.flushService =
       options.flushDiskType === 'ASYNC_FLUSH' ? new CommitLogFlushService(this.writer, options.clock, options.flush) : undefined;
   }
@@ -132,7 +156,7 @@ export class CommitLog {
     if (failure !== undefined) return Promise.resolve({ status: 'SERVICE_NOT_AVAILABLE', reason: failure });
     const checked = checkPuts(requests, this.options.storeHost, this.options.maxMessageSize);
     if (!Array.isArray(checked)) return Promise.resolve(checked);
-    const total = checked.reduce((sum, put) => sum + put.measure.size, 0);
+    const total = checked.reduce((sum, put) => sum + put.size, 0);
     const segmentBytes = this.options.segmentBytes;
     if (total + BLANK_RECORD_BYTES_MIN > segmentBytes || total + BLANK_RECORD_BYTES_MIN > this.options.writeBufferBytes) {
       return Promise.resolve({ status: 'MESSAGE_ILLEGAL', reason: `batch of ${total} bytes cannot fit a segment or the write buffer` });
@@ -188,41 +212,32 @@ export class CommitLog {
     const active = this.writer.active;
     const storeTimestamp = this.options.clock.now();
     const messages: AppendedMessage[] = [];
-    for (const { request, sysFlag, properties, measure } of checked) {
+    for (const measure of checked) {
+      const { request, sysFlag, properties } = measure;
       const commitLogOffset = this.max;
       const queueOffset = this.options.queueOffsets.take(request.topic, request.queueId);
       const at = active.reserve(commitLogOffset, measure.size, segmentBytes);
-      // A literal of one fixed shape, not a spread of the request: this runs once per message.
-      const input: RecordInput = {
-        topic: request.topic,
-        queueId: request.queueId,
-        flag: request.flag,
-        body: request.body,
-        properties,
-        sysFlag,
-        bornTimestamp: request.bornTimestamp,
-        bornHost: request.bornHost,
-        reconsumeTimes: request.reconsumeTimes,
-        preparedTransactionOffset: request.preparedTransactionOffset,
-        queueOffset,
-        commitLogOffset,
-        storeTimestamp,
-        storeHost,
-      };
+      // One reused object, not a literal per message: this runs once per message.
+      const input = this.scratch;
+      input.topic = request.topic;
+      input.queueId = request.queueId;
+      input.flag = request.flag;
+      input.body = request.body;
+      input.properties = properties;
+      input.sysFlag = sysFlag;
+      input.bornTimestamp = request.bornTimestamp;
+      input.bornHost = request.bornHost;
+      input.reconsumeTimes = request.reconsumeTimes;
+      input.preparedTransactionOffset = request.preparedTransactionOffset;
+      input.queueOffset = queueOffset;
+      input.commitLogOffset = commitLogOffset;
+      input.storeTimestamp = storeTimestamp;
       encodeRecord(input, measure, active.bytes, at);
+      input.body = EMPTY;
       this.max += measure.size;
-      active.dispatches.push({
-        topic: request.topic,
-        queueId: request.queueId,
-        queueOffset,
-        commitLogOffset,
-        size: measure.size,
-        tagsCode: request.tagsCode,
-        storeTimestamp,
-        properties,
-        sysFlag,
-      });
-      messages.push(new StagedMessage(storeHost, commitLogOffset, measure.size, queueOffset, storeTimestamp));
+      const staged = new StagedMessage(storeHost, request.topic, request.queueId, commitLogOffset, measure.size, queueOffset, storeTimestamp, request.tagsCode, properties, sysFlag);
+      active.dispatches.push(staged);
+      messages.push(staged);
     }
     active.endOffset = this.max;
     active.lastStoreTimestamp = storeTimestamp;

@@ -10,19 +10,18 @@ import {
   MessageSysFlag,
   PROPERTIES_LENGTH_MAX,
   TOPIC_BYTES_MAX,
-  measureRecord,
+  recordSize,
   type RecordMeasure,
 } from '../../message/index.js';
 import type { PutMessageRequest, PutMessageResult } from '../message-store.js';
 import { storedProperties } from './record-check.js';
 
-/** A message that passed the checks, with its final sysFlag, properties and measured size. */
-export interface CheckedPut {
+/** A message that passed the checks, with its final sysFlag, properties and measured size (its own RecordMeasure). */
+export interface CheckedPut extends RecordMeasure {
   readonly request: PutMessageRequest;
   readonly sysFlag: number;
   /** The properties as stored (record-check.ts: a non-empty string ends with the separator). */
   readonly properties: string;
-  readonly measure: RecordMeasure;
 }
 
 export type PutRefusal = Extract<PutMessageResult, { readonly reason: string }>;
@@ -52,11 +51,9 @@ function checkOne(request: PutMessageRequest, storeHost: Buffer, maxMessageSize:
   if (request.bornHost.length !== bornHostBytes) {
     return refuse('MESSAGE_ILLEGAL', `bornHost is ${request.bornHost.length} bytes, sysFlag says ${bornHostBytes}`);
   }
-  const measure = measureRecord({ sysFlag, body: request.body, topic: request.topic, properties });
-  if (measure.size > maxMessageSize) {
-    return refuse('MESSAGE_ILLEGAL', `message is ${measure.size} bytes, over maxMessageSize ${maxMessageSize}`);
-  }
-  return { request, sysFlag, properties, measure };
+  const size = recordSize(sysFlag, request.body.length, topicBytes, propertiesBytes);
+  if (size > maxMessageSize) return refuse('MESSAGE_ILLEGAL', `message is ${size} bytes, over maxMessageSize ${maxMessageSize}`);
+  return { request, sysFlag, properties, size, topicBytes, propertiesBytes };
 }
 
 /** Checks every message; the first refusal refuses the whole batch. */

@@ -29,19 +29,26 @@ export interface DispatchRequest extends CqDispatch {
 }
 
 /**
- * Where a staged message went. The offset message id is formatted when first read: the broker
- * reads it once per send answer, and code that never does (batch internals, the store benchmark)
- * does not pay for a hex string per message.
+ * A staged message: where it went (the put's answer) and what its dispatch needs (ConsumeQueue
+ * entry, index, arrival listeners), one object for both since this is made once per message.
+ * The offset message id is formatted when first read: the broker reads it once per send answer,
+ * and code that never does (batch internals, the store benchmark) does not pay for a hex string
+ * per message.
  */
-export class StagedMessage implements AppendedMessage {
+export class StagedMessage implements AppendedMessage, DispatchRequest {
   private id: string | undefined;
 
   constructor(
     private readonly storeHost: Buffer,
+    readonly topic: string,
+    readonly queueId: number,
     readonly commitLogOffset: number,
     readonly size: number,
     readonly queueOffset: number,
     readonly storeTimestamp: number,
+    readonly tagsCode: number,
+    readonly properties: string,
+    readonly sysFlag: number,
   ) {}
 
   get msgId(): string {
@@ -49,7 +56,7 @@ export class StagedMessage implements AppendedMessage {
     return this.id;
   }
 
-  /** A plain object, as callers that spread or serialize the result expect. */
+  /** A plain object of the put's answer, as callers that spread or serialize the result expect. */
   toJSON(): AppendedMessage {
     const { commitLogOffset, size, queueOffset, storeTimestamp, msgId } = this;
     return { commitLogOffset, size, queueOffset, storeTimestamp, msgId };

@@ -25,15 +25,18 @@ const PROPERTY_SEPARATOR = '\u0002';
 const SPACE = KEY_SEPARATOR.charCodeAt(0);
 const HASH_CHAR = '#'.charCodeAt(0);
 
-/** The index key hashes of `message` (UNIQ_KEY first, then each KEYS word); [] when it has none. */
-export function indexKeyHashes(message: IndexableMessage): number[] {
+/**
+ * The index key hashes of `message` (UNIQ_KEY first, then each KEYS word); empty when it has
+ * none. They are put in `out` (emptied first), so a caller indexing many messages reuses one array.
+ */
+export function indexKeyHashes(message: IndexableMessage, out: number[] = []): number[] {
+  out.length = 0;
   const properties = message.properties;
-  if (properties === undefined || properties.length === 0) return [];
-  if (transactionType(message.sysFlag ?? 0) === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) return [];
+  if (properties === undefined || properties.length === 0) return out;
+  if (transactionType(message.sysFlag ?? 0) === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) return out;
   const { uniqKey, keys } = findKeyProperties(properties);
-  if (uniqKey === undefined && keys === undefined) return [];
+  if (uniqKey === undefined && keys === undefined) return out;
   const prefix = (Math.imul(hashOver(0, message.topic, 0, message.topic.length), 31) + HASH_CHAR) | 0;
-  const out: number[] = [];
   if (uniqKey !== undefined) out.push(finish(hashOver(prefix, uniqKey, 0, uniqKey.length)));
   if (keys !== undefined) {
     let start = 0;

@@ -36,6 +36,8 @@ const TAIL_ENTRIES_MAX = 16 * 1024;
 const CATCH_UP_STEP_BYTES = 64 * 1024 * 1024;
 /** Slot values of sealed files kept in memory for lookups. */
 const SLOT_CACHE_ENTRIES = 4096;
+/** A message already indexed before a crash: its keys are not put again. */
+const NOTHING_TO_INDEX: IndexableMessage = { topic: '', commitLogOffset: 0, size: 0, storeTimestamp: 0 };
 
 export interface IndexServiceOptions {
   readonly pool: FilePool;
@@ -78,6 +80,8 @@ export class IndexService {
   private worker: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly slotCache = new Map<string, number>();
+  /** indexNow's key hashes, reused for every message. */
+  private readonly hashes: number[] = [];
 
   constructor(private readonly options: IndexServiceOptions) {}
 
@@ -271,7 +275,7 @@ export class IndexService {
     if (message.commitLogOffset < this.indexedEnd) return true;
     const file = this.writableFile();
     if (file === undefined || file.tailEntries >= TAIL_ENTRIES_MAX) return false;
-    const hashes = message.commitLogOffset <= this.indexedThrough ? [] : indexKeyHashes(message);
+    const hashes = indexKeyHashes(message.commitLogOffset <= this.indexedThrough ? NOTHING_TO_INDEX : message, this.hashes);
     if (file.room < hashes.length) return false;
     this.indexedEnd = message.commitLogOffset + message.size;
     this.indexedTimestamp = message.storeTimestamp;
