@@ -155,6 +155,8 @@ export class ConsumeQueueStore {
         this.unsynced.delete(queue);
       }
       await Promise.all(removals);
+      // No handle may outlive the folder: a new queue of the same name must create new files.
+      await this.pool.forgetTree(join(this.root, topic));
       await this.pool.fs.removeTree(join(this.root, topic));
     });
   }

@@ -134,7 +134,8 @@ export class ConsumeQueue {
     return this.io.run(async () => {
       const from = this.written;
       const to = this.max;
-      if (to <= from) return;
+      // A removed queue's files are gone: writing would open (create) them again.
+      if (to <= from || this.removed) return;
       const bytes = Buffer.from(this.tail.subarray((from - this.tailStart) * CQ_ENTRY_BYTES, (to - this.tailStart) * CQ_ENTRY_BYTES));
       await this.file.write(from * CQ_ENTRY_BYTES, bytes, 0, bytes.length);
       this.written = Math.max(this.written, to);
@@ -146,6 +147,7 @@ export class ConsumeQueue {
   sync(): Promise<void> {
     return this.io.run(async () => {
       const target = this.written;
+      if (this.removed) return;
       await this.file.sync(this.synced * CQ_ENTRY_BYTES, target * CQ_ENTRY_BYTES);
       this.synced = Math.max(this.synced, target);
     });

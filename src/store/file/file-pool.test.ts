@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { withTempDir } from '../testing/fixture.js';
@@ -69,5 +70,26 @@ test('file-pool - users of one path share a handle and it closes only when idle'
     await held;
     await forgotten;
     assert.equal(counting.open(), 0);
+  });
+});
+
+test('file-pool - forgetTree closes the handles under a folder, so a file made again there is a new file', async () => {
+  await withTempDir(async (root) => {
+    const { fs, open } = countingFs();
+    const pool = new FilePool(fs, 16, () => undefined);
+    const dir = join(root, 'Topic');
+    await fs.ensureDir(join(dir, '0'));
+    const path = join(dir, '0', 'segment');
+    await pool.use(path, (file) => file.writeAt(Buffer.from('old'), 0, 3, 0));
+    await pool.use(join(root, 'Other'), async () => undefined);
+    await pool.use(join(root, 'Topic2'), async () => undefined);
+    assert.equal(open(), 3);
+    await pool.forgetTree(dir);
+    assert.equal(open(), 2, 'only the handle under the folder is closed ("Topic2" is not under "Topic")');
+    await fs.removeTree(dir);
+    await fs.ensureDir(join(dir, '0'));
+    await pool.use(path, (file) => file.writeAt(Buffer.from('new!'), 0, 4, 0));
+    await pool.closeAll();
+    assert.equal((await stat(path)).size, 4, 'the write reached the new file, not the removed one');
   });
 });

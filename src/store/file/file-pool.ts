@@ -57,6 +57,12 @@ export class FilePool {
     await this.closeEntry(entry);
   }
 
+  /** Forgets every handle of a file under `dir` (a folder about to be, or just, removed). */
+  async forgetTree(dir: string): Promise<void> {
+    const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+    await Promise.all([...this.entries.keys()].filter((path) => path.startsWith(prefix)).map((path) => this.forget(path)));
+  }
+
   /** Closes every handle (shutdown). Waits for the operations still running. */
   async closeAll(): Promise<void> {
     const entries = [...this.entries.values()];
