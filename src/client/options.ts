@@ -5,8 +5,9 @@
  * them; units are Java's too and are named in each doc.
  *
  * validateOptions() checks every key, reports every problem at once, refuses keys it does not know
- * and returns a frozen object; it never mutates its input. The only environment read of the client
- * is here: NAMESRV_ADDR when namesrvAddr is not given, as RocketMQ's clients do.
+ * and returns a frozen object; it never mutates its input. The only environment reads of the client
+ * are here: NAMESRV_ADDR when namesrvAddr is not given, and ROCKETMQ_SERIALIZE_TYPE when
+ * serializeType is not, as RocketMQ's clients do.
  */
 import { homedir, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -105,6 +106,15 @@ const logger: OptionSpec<Logger> = {
   check: (value) => (typeof value === 'object' && value !== null && typeof (value as Logger).warn === 'function' ? undefined : 'is not a logger'),
 };
 
+type SerializeTypeName = 'JSON' | 'ROCKETMQ';
+
+const serializeType: OptionSpec<SerializeTypeName> = {
+  doc: 'Header encoding of requests: ROCKETMQ (binary, RocketMQSerializable; cheaper to write and read) or JSON; ROCKETMQ_SERIALIZE_TYPE when not given, as rocketmq.serialize.type in Java. RocketMQ servers read both and answer in kind.',
+  // An environment value other than the two is reported by check(), as a given one would be.
+  default: () => (process.env['ROCKETMQ_SERIALIZE_TYPE'] ?? 'ROCKETMQ') as SerializeTypeName,
+  check: (value) => (value === 'JSON' || value === 'ROCKETMQ' ? undefined : `${JSON.stringify(value)} is not JSON or ROCKETMQ`),
+};
+
 /** ClientConfig: what every producer and consumer has. */
 const ClientConfigSchema = {
   namesrvAddr: text(() => process.env['NAMESRV_ADDR'] ?? '', 'Name servers, "host:port;host:port"; NAMESRV_ADDR when not given.', namesrvProblem),
@@ -117,6 +127,7 @@ const ClientConfigSchema = {
   heartbeatBrokerInterval: int(30_000, 'Interval between heartbeats to every broker, ms.', 10, 86_400_000),
   persistConsumerOffsetInterval: int(5_000, 'Interval between commits of consumed offsets, ms.', 10, 86_400_000),
   mqClientApiTimeout: int(3_000, 'Timeout of route, heartbeat and other control requests, ms.', 1, 600_000),
+  serializeType,
   logger,
 } as const;
 

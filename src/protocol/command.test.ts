@@ -3,19 +3,15 @@ import { test } from 'node:test';
 import {
   createRequestCommand,
   createResponse,
-  decodeBinaryHeader,
   decodeJsonHeader,
-  encodeBinaryHeader,
   encodeJsonHeader,
   isOneway,
   isResponse,
   RemotingFlag,
   SERVER_VERSION,
-  type RemotingCommand,
 } from './command.js';
 import { FrameError } from './errors.js';
 
-const hex = (buffer: Buffer): string => buffer.toString('hex').toUpperCase();
 const json = (text: string): Buffer => Buffer.from(text, 'utf8');
 
 test('command - JSON header keys come in fastjson order: code, extFields, flag, language, opaque, remark, serializeTypeCurrentRPC, version', () => {
@@ -125,113 +121,6 @@ test('command - createResponse echoes opaque and sets the RESPONSE flag', () => 
   assert.equal(isResponse(response), true);
   assert.equal(response.version, SERVER_VERSION);
   assert.deepEqual(response.extFields, {});
-});
-
-// ROCKETMQ binary headers. Each expected hex string was printed by Java 17 running RocketMQ's
-// RocketMQSerializable.rocketMQProtocolEncode (byte[] variant) and mapSerialize, copied verbatim.
-const BINARY_CASES: { name: string; command: RemotingCommand; handWritten: string; java: string }[] = [
-  {
-    name: 'request with two extFields',
-    command: createRequestCommand(310, { opaque: 9, version: 479, extFields: { topic: 'TopicTest', queueId: '3' } }),
-    handWritten: [
-      '0136', // code 310
-      '00', // language JAVA
-      '01DF', // version 479
-      '00000009', // opaque
-      '00000000', // flag
-      '00000000', // remark length 0: no remark
-      '00000022', // extFields length 34
-      '0005', '746F706963', '00000009', '546F70696354657374', // "topic" -> "TopicTest"
-      '0007', '71756575654964', '00000001', '33', // "queueId" -> "3"
-    ].join(''),
-    java: '01360001DF000000090000000000000000000000220005746F70696300000009546F706963546573740007717565756549640000000133',
-  },
-  {
-    name: 'response with a UTF-8 remark and value, negative opaque',
-    command: { code: 17, language: 'NODE_JS', version: 401, opaque: -5, flag: 1, remark: 'bad ü', extFields: { k: '值' } },
-    handWritten: [
-      '0011', '0D', '0191', 'FFFFFFFB', '00000001',
-      '00000006', '62616420C3BC', // remark "bad ü": 6 UTF-8 bytes
-      '0000000A', '0001', '6B', '00000003', 'E580BC', // "k" -> "值"
-    ].join(''),
-    java: '00110D0191FFFFFFFB000000010000000662616420C3BC0000000A00016B00000003E580BC',
-  },
-  {
-    name: 'code above 32767 wraps into the int16, as Java casts it; an empty remark is written as none',
-    command: { code: 200050, language: 'JAVA', version: 0, opaque: 1, flag: 2, remark: '', extFields: {} },
-    handWritten: ['0D72', '00', '0000', '00000001', '00000002', '00000000', '00000000'].join(''),
-    java: '0D7200000000000001000000020000000000000000',
-  },
-  {
-    name: 'code with bit 15 set becomes a negative int16, as Java casts it',
-    command: { code: 33078, language: 'JAVA', version: 0, opaque: 0, flag: 0, extFields: {} },
-    handWritten: ['8136', '00', '0000', '00000000', '00000000', '00000000', '00000000'].join(''),
-    java: '813600000000000000000000000000000000000000',
-  },
-];
-
-test('command - ROCKETMQ binary header encodes to the bytes Java writes', () => {
-  for (const { name, command, handWritten, java } of BINARY_CASES) {
-    assert.equal(handWritten, java, name);
-    assert.equal(hex(encodeBinaryHeader(command)), java, name);
-  }
-});
-
-test('command - ROCKETMQ binary header decodes the bytes Java writes', () => {
-  const [first, second, third, fourth] = BINARY_CASES;
-  assert.ok(first !== undefined && second !== undefined && third !== undefined && fourth !== undefined);
-  assert.deepEqual(decodeBinaryHeader(Buffer.from(first.java, 'hex'), undefined), { ...first.command, remark: undefined, body: undefined });
-  assert.deepEqual(decodeBinaryHeader(Buffer.from(second.java, 'hex'), undefined), { ...second.command, body: undefined });
-  // Java reads the int16 back signed (200050 -> 3442) and a zero-length remark as null.
-  assert.deepEqual(decodeBinaryHeader(Buffer.from(third.java, 'hex'), undefined), {
-    ...third.command,
-    code: 3442,
-    remark: undefined,
-    body: undefined,
-  });
-  assert.equal(decodeBinaryHeader(Buffer.from(fourth.java, 'hex'), undefined).code, -32458);
-});
-
-test('command - ROCKETMQ binary header: unknown language byte, empty key or value', () => {
-  const header = Buffer.from(
-    [
-      '000A', '63', '0000', '00000001', '00000000', '00000000',
-      '00000016', // extFields length 22
-      '0000', '00000001', '78', // empty key: dropped
-      '0001', '6B', '00000000', // empty value: Java reads null, dropped
-      '0001', '61', '00000001', '62', // "a" -> "b"
-    ].join(''),
-    'hex',
-  );
-  const command = decodeBinaryHeader(header, undefined);
-  assert.equal(command.language, 'OTHER');
-  assert.deepEqual(command.extFields, { a: 'b' });
-});
-
-test('command - ROCKETMQ binary header that overruns itself is a FrameError', () => {
-  const good = Buffer.from(BINARY_CASES[0]?.java ?? '', 'hex');
-  const cases: [string, Buffer, RegExp][] = [
-    ['empty', Buffer.alloc(0), /code overruns/],
-    ['cut in opaque', good.subarray(0, 7), /opaque overruns/],
-    ['cut in extFields length', good.subarray(0, 19), /extFields length overruns/],
-    ['cut in extFields', good.subarray(0, good.length - 1), /extFields overruns/],
-    ['trailing byte', Buffer.concat([good, Buffer.from([0])]), /bytes after extFields/],
-  ];
-  const negativeRemark = Buffer.from(good);
-  negativeRemark.writeInt32BE(-1, 13);
-  cases.push(['negative remark length', negativeRemark, /remark overruns/]);
-  const longRemark = Buffer.from(good);
-  longRemark.writeInt32BE(1000, 13);
-  cases.push(['remark past the end', longRemark, /remark overruns/]);
-  const keyOverrun = Buffer.from(good);
-  keyOverrun.writeInt16BE(200, 21);
-  cases.push(['key past extFields', keyOverrun, /extFields key overruns/]);
-  const valueOverrun = Buffer.from(good);
-  valueOverrun.writeInt32BE(200, 28);
-  cases.push(['value past extFields', valueOverrun, /extFields value overruns/]);
-  for (const [name, bytes, message] of cases) {
-    assert.throws(() => decodeBinaryHeader(bytes, undefined), (error: unknown) => error instanceof FrameError && message.test(error.message), name);
-  }
 });
 
 test('json header - the hand-written encoder writes what JSON.stringify writes, escapes included', () => {

@@ -4,15 +4,13 @@
  *
  * JSON header (serialize type 0): {"code","extFields","flag","language","opaque","remark",
  * "serializeTypeCurrentRPC","version"}; Java writes the keys in this order and omits nulls.
- * ROCKETMQ binary header (serialize type 1, RocketMQSerializable.java), big-endian:
- * | code int16 | language int8 | version int16 | opaque int32 | flag int32 |
- * | remarkLength int32 | remark | extLength int32 | { keyLength int16 | key | valueLength int32 | value }* |
+ * ROCKETMQ binary header (serialize type 1): binary-header.ts. A response goes back in the
+ * serialize type of its request, as Java's NettyRemotingAbstract does.
  *
  * extFields values are always strings here. Java writes strings, but ali-ons writes raw JSON
  * numbers and booleans, so decoding coerces each value with String(), as fastjson does.
  */
 import { FrameError } from './errors.js';
-import { languageFromByte, languageToByte } from './language-code.js';
 
 export const SerializeType = { JSON: 0, ROCKETMQ: 1 } as const;
 export type SerializeType = (typeof SerializeType)[keyof typeof SerializeType];
@@ -34,6 +32,8 @@ export interface RemotingCommand {
   readonly remark?: string | undefined;
   readonly extFields: ExtFields;
   readonly body?: Buffer | undefined;
+  /** The header encoding this command came in, or is to go out in; absent means JSON. */
+  readonly serializeType?: SerializeType | undefined;
 }
 
 export function isResponse(command: RemotingCommand): boolean {
@@ -71,11 +71,11 @@ export function createRequestCommand(
 
 /** A response to `request`: echoes its opaque and sets the RESPONSE flag. */
 export function createResponse(
-  request: Pick<RemotingCommand, 'opaque'>,
+  request: Pick<RemotingCommand, 'opaque' | 'serializeType'>,
   code: number,
   options: { remark?: string | undefined; extFields?: ExtFields; body?: Buffer | undefined } = {},
 ): RemotingCommand {
-  return {
+  const response: RemotingCommand = {
     code,
     language: 'JAVA',
     version: SERVER_VERSION,
@@ -85,6 +85,7 @@ export function createResponse(
     extFields: options.extFields ?? {},
     body: options.body,
   };
+  return request.serializeType === SerializeType.ROCKETMQ ? { ...response, serializeType: SerializeType.ROCKETMQ } : response;
 }
 
 function coerceExtFields(raw: unknown): ExtFields {
@@ -182,83 +183,4 @@ export function jsonHeaderText(command: RemotingCommand): string {
 /** Encodes the JSON header of `command`, keys in Java's order. */
 export function encodeJsonHeader(command: RemotingCommand): Buffer {
   return Buffer.from(jsonHeaderText(command), 'utf8');
-}
-
-class BinaryReader {
-  private pos = 0;
-  constructor(private readonly bytes: Buffer) {}
-
-  private need(count: number, what: string): void {
-    if (count < 0 || this.pos + count > this.bytes.length) throw new FrameError(`binary header: ${what} overruns the header`);
-  }
-  int8(what: string): number {
-    this.need(1, what);
-    return this.bytes.readInt8((this.pos += 1) - 1);
-  }
-  int16(what: string): number {
-    this.need(2, what);
-    return this.bytes.readInt16BE((this.pos += 2) - 2);
-  }
-  int32(what: string): number {
-    this.need(4, what);
-    return this.bytes.readInt32BE((this.pos += 4) - 4);
-  }
-  text(length: number, what: string): string {
-    this.need(length, what);
-    return this.bytes.toString('utf8', this.pos, (this.pos += length));
-  }
-  /** A reader over the next `length` bytes, which this reader then skips. */
-  take(length: number, what: string): BinaryReader {
-    this.need(length, what);
-    return new BinaryReader(this.bytes.subarray(this.pos, (this.pos += length)));
-  }
-  get done(): boolean {
-    return this.pos === this.bytes.length;
-  }
-}
-
-/** Decodes a ROCKETMQ binary header (serialize type 1). Throws FrameError. */
-export function decodeBinaryHeader(bytes: Buffer, body: Buffer | undefined): RemotingCommand {
-  const reader = new BinaryReader(bytes);
-  const code = reader.int16('code');
-  const language = languageFromByte(reader.int8('language'));
-  const version = reader.int16('version');
-  const opaque = reader.int32('opaque');
-  const flag = reader.int32('flag');
-  const remarkLength = reader.int32('remark length');
-  // Java reads a zero-length string as null.
-  const remark = remarkLength === 0 ? undefined : reader.text(remarkLength, 'remark');
-  const ext = reader.take(reader.int32('extFields length'), 'extFields');
-  if (!reader.done) throw new FrameError('binary header: bytes after extFields');
-  const extFields: ExtFields = {};
-  while (!ext.done) {
-    const name = ext.text(ext.int16('extFields key length'), 'extFields key');
-    const valueLength = ext.int32('extFields value length');
-    const value = valueLength === 0 ? undefined : ext.text(valueLength, 'extFields value');
-    if (name.length > 0 && value !== undefined) extFields[name] = value;
-  }
-  return { code, language, version, opaque, flag, remark, extFields, body };
-}
-
-/** Encodes a ROCKETMQ binary header. Codes and versions above 32767 do not fit, as in Java. */
-export function encodeBinaryHeader(command: RemotingCommand): Buffer {
-  const remark = command.remark === undefined || command.remark.length === 0 ? undefined : Buffer.from(command.remark);
-  const pairs = Object.entries(command.extFields).map(([name, value]) => [Buffer.from(name), Buffer.from(value)] as const);
-  const extLength = pairs.reduce((sum, [name, value]) => sum + 2 + name.length + 4 + value.length, 0);
-  const out = Buffer.alloc(2 + 1 + 2 + 4 + 4 + 4 + (remark?.length ?? 0) + 4 + extLength);
-  let pos = out.writeInt16BE(command.code << 16 >> 16, 0);
-  pos = out.writeInt8(languageToByte(command.language), pos);
-  pos = out.writeInt16BE(command.version << 16 >> 16, pos);
-  pos = out.writeInt32BE(command.opaque, pos);
-  pos = out.writeInt32BE(command.flag, pos);
-  pos = out.writeInt32BE(remark?.length ?? 0, pos);
-  if (remark) pos += remark.copy(out, pos);
-  pos = out.writeInt32BE(extLength, pos);
-  for (const [name, value] of pairs) {
-    pos = out.writeInt16BE(name.length, pos);
-    pos += name.copy(out, pos);
-    pos = out.writeInt32BE(value.length, pos);
-    pos += value.copy(out, pos);
-  }
-  return out;
 }

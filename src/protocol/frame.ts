@@ -13,14 +13,8 @@
  * length past the frame or an unknown serialize type is a FrameError: the stream is not
  * trustworthy after it, so the connection is closed (NettyDecoder.java).
  */
-import {
-  decodeBinaryHeader,
-  decodeJsonHeader,
-  encodeBinaryHeader,
-  jsonHeaderText,
-  SerializeType,
-  type RemotingCommand,
-} from './command.js';
+import { copyBinaryHeader, decodeBinaryHeader, writeBinaryHeader } from './binary-header.js';
+import { decodeJsonHeader, jsonHeaderText, SerializeType, type RemotingCommand } from './command.js';
 import { FrameError } from './errors.js';
 
 const MiB = 1024 * 1024;
@@ -47,9 +41,10 @@ export function decodeFrame(frame: Buffer): RemotingCommand {
 
 /**
  * Encodes a command as [length + header, body?]: the body goes to the socket as its own buffer
- * so a large pull response is not copied once more.
+ * so a large pull response is not copied once more. The header is JSON unless the command (or
+ * `serializeType`) says ROCKETMQ.
  */
-export function encodeFrame(command: RemotingCommand, serializeType: SerializeType = SerializeType.JSON): Buffer[] {
+export function encodeFrame(command: RemotingCommand, serializeType: SerializeType = command.serializeType ?? SerializeType.JSON): Buffer[] {
   const bodyLength = command.body?.length ?? 0;
   let head: Buffer;
   if (serializeType === SerializeType.JSON) {
@@ -59,9 +54,9 @@ export function encodeFrame(command: RemotingCommand, serializeType: SerializeTy
     head = frameHead(serializeType, headerLength, bodyLength);
     head.write(text, 8, headerLength, 'utf8');
   } else {
-    const header = encodeBinaryHeader(command);
-    head = frameHead(serializeType, header.length, bodyLength);
-    header.copy(head, 8);
+    const headerLength = writeBinaryHeader(command);
+    head = frameHead(serializeType, headerLength, bodyLength);
+    copyBinaryHeader(headerLength, head, 8);
   }
   return command.body && bodyLength > 0 ? [head, command.body] : [head];
 }
@@ -76,7 +71,7 @@ function frameHead(serializeType: SerializeType, headerLength: number, bodyLengt
   return head;
 }
 
-export function encodeFrameBuffer(command: RemotingCommand, serializeType: SerializeType = SerializeType.JSON): Buffer {
+export function encodeFrameBuffer(command: RemotingCommand, serializeType: SerializeType = command.serializeType ?? SerializeType.JSON): Buffer {
   return Buffer.concat(encodeFrame(command, serializeType));
 }
 

@@ -18,6 +18,7 @@ import {
   FrameError,
   isResponse,
   RemotingFlag,
+  SerializeType,
   type ExtFields,
   type RemotingCommand,
 } from '../protocol/index.js';
@@ -38,6 +39,8 @@ export interface ConnectionOptions {
   readonly language?: string;
   /** `version` written in our requests (an MQVersion ordinal). */
   readonly version?: number;
+  /** Header encoding of our requests (RocketMQ's rocketmq.serialize.type); JSON by default. Answers use the request's. */
+  readonly serializeType?: SerializeType;
 }
 
 export const CONNECTION_DEFAULTS = {
@@ -74,7 +77,8 @@ export class Connection {
   private readonly decoder = new FrameDecoder();
   private readonly pending = new Map<number, Pending>();
   private readonly closeListeners: ((reason: string) => void)[] = [];
-  private readonly options: Required<Omit<ConnectionOptions, 'language' | 'version'>> & { language: string; version: number };
+  private readonly options: Required<Omit<ConnectionOptions, 'language' | 'version' | 'serializeType'>> & { language: string; version: number };
+  private readonly serializeType: SerializeType | undefined;
   private nextOpaque = 1;
   private inFlight = 0;
   private closedReason: string | undefined;
@@ -91,6 +95,7 @@ export class Connection {
     options: ConnectionOptions,
   ) {
     this.options = { ...CONNECTION_DEFAULTS, language: 'JAVA', version: 479, ...options };
+    this.serializeType = options.serializeType === SerializeType.ROCKETMQ ? SerializeType.ROCKETMQ : undefined;
     this.remoteAddress = formatEndpoint(socket.remoteAddress, socket.remotePort);
     this.localAddress = formatEndpoint(socket.localAddress, socket.localPort);
     socket.setNoDelay(true);
@@ -237,15 +242,11 @@ export class Connection {
   }
 
   private command(request: OutgoingRequest, opaque: number, flag: number): RemotingCommand {
-    return createRequestCommand(request.code, {
-      opaque,
-      flag,
-      language: this.options.language,
-      version: this.options.version,
-      extFields: request.extFields ?? {},
-      body: request.body,
-      remark: request.remark,
-    });
+    const { language, version } = this.options;
+    const { code, remark, body } = request;
+    const extFields = request.extFields ?? {};
+    if (this.serializeType === undefined) return createRequestCommand(code, { opaque, flag, language, version, extFields, body, remark });
+    return { code, language, version, opaque, flag, remark, extFields, body, serializeType: this.serializeType };
   }
 
   private takeOpaque(): number {

@@ -12,7 +12,7 @@
  * Invariants: at most one rebalance runs at a time (a request during one runs once after it); no
  * timer outlives shutdown(); a failing timer task is logged, never thrown.
  */
-import { RequestCode, type ConsumerData, type QueueOffsetEntry, type TopicRouteData } from '../../protocol/index.js';
+import { RequestCode, SerializeType, type ConsumerData, type QueueOffsetEntry, type TopicRouteData } from '../../protocol/index.js';
 import { Dispatcher, type Connection } from '../../remoting/index.js';
 import type { Logger } from '../../log/index.js';
 import { ClientErrorCode, MQClientError } from '../errors.js';
@@ -35,6 +35,7 @@ export interface ClientInstanceOptions {
   readonly heartbeatBrokerInterval: number;
   readonly persistConsumerOffsetInterval: number;
   readonly mqClientApiTimeout: number;
+  readonly serializeType: 'JSON' | 'ROCKETMQ';
   readonly logger: Logger;
   /** Rebalance interval of the consumer this instance serves (RebalanceService). */
   readonly rebalanceInterval?: number;
@@ -101,6 +102,7 @@ export class ClientInstance {
       logger: this.logger,
       onRequest: (connection, request) => dispatcher.dispatch(connection, request),
       onNewConnection: (address, connection) => this.onNewConnection(address, connection),
+      serializeType: SerializeType[options.serializeType],
     });
     this.api = new ClientApi(this.transport);
   }

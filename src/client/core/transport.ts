@@ -11,7 +11,7 @@
  * as MQClientError only.
  */
 import { RemotingClient, type Connection, type OutgoingRequest } from '../../remoting/index.js';
-import type { RemotingCommand } from '../../protocol/index.js';
+import type { RemotingCommand, SerializeType } from '../../protocol/index.js';
 import type { Logger } from '../../log/index.js';
 import { ClientErrorCode, MQClientError, toClientError } from '../errors.js';
 
@@ -40,6 +40,8 @@ export interface ClientTransportOptions {
   /** Called with each new connection, before anything else is written on it. */
   readonly onNewConnection: (address: string, connection: Connection) => void;
   readonly now?: () => number;
+  /** Header encoding of our requests; JSON when absent. */
+  readonly serializeType?: SerializeType;
 }
 
 export class ClientTransport {
@@ -56,6 +58,7 @@ export class ClientTransport {
       onRequest: options.onRequest,
       language: CLIENT_LANGUAGE,
       version: CLIENT_VERSION,
+      ...(options.serializeType === undefined ? {} : { serializeType: options.serializeType }),
     });
   }
 

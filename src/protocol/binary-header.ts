@@ -1,0 +1,211 @@
+/**
+ * binary-header.ts: the only codec of the ROCKETMQ binary header (serialize type 1,
+ * RocketMQSerializable.java), big-endian:
+ *
+ * | bytes | field                                                    |
+ * |-------|----------------------------------------------------------|
+ * | 2     | code (int16: Java casts, so codes above 32767 wrap)      |
+ * | 1     | language (LanguageCode ordinal, language-code.ts)        |
+ * | 2     | version (int16)                                          |
+ * | 4     | opaque                                                   |
+ * | 4     | flag                                                     |
+ * | 4 + r | remarkLength + remark (UTF-8; 0 means no remark)         |
+ * | 4 + e | extLength + e bytes of { keyLength int16, key, valueLength int32, value }* |
+ *
+ * Java reads a zero-length remark, key or value as null; a pair with a null key or value is
+ * dropped. This header is on every request and response of a client that chooses it, so both
+ * directions avoid a buffer per string: the encoder writes into one reused scratch buffer and
+ * copies the result once into the frame; the decoder makes a string per key and value, taking
+ * short ones that recur (keys, groups, topics, small numbers) from a small cache of the bytes.
+ */
+import { FrameError } from './errors.js';
+import { languageFromByte, languageToByte } from './language-code.js';
+import { SerializeType, type ExtFields, type RemotingCommand } from './command.js';
+
+/** code + language + version + opaque + flag + remark length + extFields length. */
+const FIXED_BYTES = 2 + 1 + 2 + 4 + 4 + 4 + 4;
+
+function overrun(what: string): FrameError {
+  return new FrameError(`binary header: ${what} overruns the header`);
+}
+
+function int16(bytes: Buffer, at: number): number {
+  return (((bytes[at] as number) << 24) >> 16) | (bytes[at + 1] as number);
+}
+
+function int32(bytes: Buffer, at: number): number {
+  return ((bytes[at] as number) << 24) | ((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number);
+}
+
+/**
+ * Strings of at most SHORT_BYTES bytes that recur, by a hash of their bytes: CACHE_BUCKETS
+ * buckets of two ways each, a miss replacing the way used least recently in its bucket. Bounded:
+ * 2 x CACHE_BUCKETS entries of at most SHORT_BYTES bytes.
+ */
+const SHORT_BYTES = 24;
+const CACHE_BUCKETS = 512;
+const DIGIT_9 = 0x39;
+const cachedBytes: (Buffer | undefined)[] = new Array<Buffer | undefined>(2 * CACHE_BUCKETS).fill(undefined);
+const cachedText: string[] = new Array<string>(2 * CACHE_BUCKETS).fill('');
+/** Per bucket: the way to replace next. */
+const victims = new Uint8Array(CACHE_BUCKETS);
+
+function sameBytes(known: Buffer | undefined, bytes: Buffer, from: number, length: number): boolean {
+  if (known === undefined || known.length !== length) return false;
+  for (let index = 0; index < length; index++) if (known[index] !== bytes[from + index]) return false;
+  return true;
+}
+
+/** bytes[from, to) as UTF-8 text; a short run is looked up (and kept) in the cache. */
+function text(bytes: Buffer, from: number, to: number): string {
+  const length = to - from;
+  // Long runs, and numbers past 4 digits (timestamps, offsets), rarely recur: not cached.
+  if (length > SHORT_BYTES || (length > 4 && (bytes[from] as number) <= DIGIT_9)) return bytes.toString('utf8', from, to);
+  let hash = length;
+  for (let at = from; at < to; at++) hash = (Math.imul(hash, 31) + (bytes[at] as number)) | 0;
+  hash = Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d);
+  const bucket = (hash ^ (hash >>> 12)) & (CACHE_BUCKETS - 1);
+  const first = 2 * bucket;
+  if (sameBytes(cachedBytes[first], bytes, from, length)) {
+    victims[bucket] = 1;
+    return cachedText[first] as string;
+  }
+  if (sameBytes(cachedBytes[first + 1], bytes, from, length)) {
+    victims[bucket] = 0;
+    return cachedText[first + 1] as string;
+  }
+  const value = bytes.toString('utf8', from, to);
+  const victim = victims[bucket] as number;
+  const way = first + victim;
+  victims[bucket] = 1 - victim;
+  cachedBytes[way] = Buffer.from(bytes.subarray(from, to));
+  cachedText[way] = value;
+  return value;
+}
+
+/** Decodes a ROCKETMQ binary header. Throws FrameError when a length points past the header. */
+export function decodeBinaryHeader(bytes: Buffer, body: Buffer | undefined): RemotingCommand {
+  const end = bytes.length;
+  if (end < 2) throw overrun('code');
+  const code = int16(bytes, 0);
+  if (end < 3) throw overrun('language');
+  const language = languageFromByte((bytes[2] as number) << 24 >> 24);
+  if (end < 5) throw overrun('version');
+  const version = int16(bytes, 3);
+  if (end < 9) throw overrun('opaque');
+  const opaque = int32(bytes, 5);
+  if (end < 13) throw overrun('flag');
+  const flag = int32(bytes, 9);
+  if (end < 17) throw overrun('remark length');
+  const remarkLength = int32(bytes, 13);
+  let pos = 17;
+  if (remarkLength < 0 || pos + remarkLength > end) throw overrun('remark');
+  const remark = remarkLength === 0 ? undefined : bytes.toString('utf8', pos, pos + remarkLength);
+  pos += remarkLength;
+  if (pos + 4 > end) throw overrun('extFields length');
+  const extLength = int32(bytes, pos);
+  pos += 4;
+  if (extLength < 0 || pos + extLength > end) throw overrun('extFields');
+  if (pos + extLength !== end) throw new FrameError('binary header: bytes after extFields');
+  const extFields: ExtFields = {};
+  while (pos < end) {
+    if (pos + 2 > end) throw overrun('extFields key length');
+    const keyLength = int16(bytes, pos);
+    pos += 2;
+    if (keyLength < 0 || pos + keyLength > end) throw overrun('extFields key');
+    const keyAt = pos;
+    pos += keyLength;
+    if (pos + 4 > end) throw overrun('extFields value length');
+    const valueLength = int32(bytes, pos);
+    pos += 4;
+    if (valueLength < 0 || pos + valueLength > end) throw overrun('extFields value');
+    if (keyLength > 0 && valueLength > 0) extFields[text(bytes, keyAt, keyAt + keyLength)] = text(bytes, pos, pos + valueLength);
+    pos += valueLength;
+  }
+  return { code, language, version, opaque, flag, remark, extFields, body, serializeType: SerializeType.ROCKETMQ };
+}
+
+/** The encoder's scratch buffer: grows (doubling) to the largest header written, then is reused. */
+let scratch = Buffer.allocUnsafe(4096);
+
+function ensure(needed: number): void {
+  if (needed <= scratch.length) return;
+  let size = scratch.length * 2;
+  while (size < needed) size *= 2;
+  const grown = Buffer.allocUnsafe(size);
+  scratch.copy(grown);
+  scratch = grown;
+}
+
+function putInt16(at: number, value: number): number {
+  scratch[at] = value >>> 8;
+  scratch[at + 1] = value;
+  return at + 2;
+}
+
+function putInt32(at: number, value: number): number {
+  scratch[at] = value >>> 24;
+  scratch[at + 1] = value >>> 16;
+  scratch[at + 2] = value >>> 8;
+  scratch[at + 3] = value;
+  return at + 4;
+}
+
+/**
+ * Writes `value` as UTF-8 after a length field of `lengthBytes` (2 or 4) at `at`; returns the
+ * end. ASCII is copied char by char (cheaper than a native call for the short strings headers
+ * hold); anything else by Buffer.write.
+ */
+function putText(at: number, value: string, lengthBytes: 2 | 4): number {
+  const start = at + lengthBytes;
+  ensure(start + value.length * 3);
+  let length = 0;
+  if (value.length <= SHORT_BYTES) {
+    for (; length < value.length; length++) {
+      const char = value.charCodeAt(length);
+      if (char >= 0x80) break;
+      scratch[start + length] = char;
+    }
+  }
+  if (length < value.length) length = scratch.write(value, start, 'utf8');
+  if (lengthBytes === 2) putInt16(at, length);
+  else putInt32(at, length);
+  return start + length;
+}
+
+/**
+ * Writes the header of `command` into the encoder's scratch buffer and returns its length; the
+ * bytes are valid until the next call. Codes and versions above 32767 wrap as in Java.
+ */
+export function writeBinaryHeader(command: RemotingCommand): number {
+  ensure(FIXED_BYTES);
+  let pos = putInt16(0, command.code);
+  scratch[pos++] = languageToByte(command.language);
+  pos = putInt16(pos, command.version);
+  pos = putInt32(pos, command.opaque);
+  pos = putInt32(pos, command.flag);
+  pos = command.remark === undefined || command.remark.length === 0 ? putInt32(pos, 0) : putText(pos, command.remark, 4);
+  const extAt = pos;
+  pos += 4;
+  const extFields = command.extFields;
+  for (const name in extFields) {
+    const value = extFields[name];
+    if (value === undefined) continue;
+    pos = putText(pos, name, 2);
+    ensure(pos + 4);
+    pos = putText(pos, String(value), 4);
+  }
+  putInt32(extAt, pos - extAt - 4);
+  return pos;
+}
+
+/** Copies the header last written by writeBinaryHeader into `target` at `at`. */
+export function copyBinaryHeader(length: number, target: Buffer, at: number): void {
+  scratch.copy(target, at, 0, length);
+}
+
+/** Encodes a ROCKETMQ binary header into a buffer of its own. */
+export function encodeBinaryHeader(command: RemotingCommand): Buffer {
+  const length = writeBinaryHeader(command);
+  return Buffer.from(scratch.subarray(0, length));
+}
