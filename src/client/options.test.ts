@@ -118,3 +118,19 @@ test('options - consumeTimestamp takes ms or Java\'s yyyyMMddHHmmss (local time)
   assert.equal(options.consumeTimestamp, new Date(2024, 0, 1).getTime());
   assert.equal(validatePushConsumerOptions({ groupName: 'G', namesrvAddr: 'a:1', consumeTimestamp: 42, logger }).consumeTimestamp, 42);
 });
+
+test('options - serializeType is ROCKETMQ by default, ROCKETMQ_SERIALIZE_TYPE when set, and nothing else', () => {
+  const saved = process.env['ROCKETMQ_SERIALIZE_TYPE'];
+  try {
+    delete process.env['ROCKETMQ_SERIALIZE_TYPE'];
+    assert.equal(validateProducerOptions({ groupName: 'PID_x', namesrvAddr: '127.0.0.1:9876' }).serializeType, 'ROCKETMQ');
+    process.env['ROCKETMQ_SERIALIZE_TYPE'] = 'JSON';
+    assert.equal(validateProducerOptions({ groupName: 'PID_x', namesrvAddr: '127.0.0.1:9876' }).serializeType, 'JSON');
+    assert.equal(validateProducerOptions({ groupName: 'PID_x', namesrvAddr: '127.0.0.1:9876', serializeType: 'ROCKETMQ' }).serializeType, 'ROCKETMQ');
+    process.env['ROCKETMQ_SERIALIZE_TYPE'] = 'XML';
+    assert.throws(() => validateProducerOptions({ groupName: 'PID_x', namesrvAddr: '127.0.0.1:9876' }), /serializeType: "XML" is not JSON or ROCKETMQ/);
+  } finally {
+    if (saved === undefined) delete process.env['ROCKETMQ_SERIALIZE_TYPE'];
+    else process.env['ROCKETMQ_SERIALIZE_TYPE'] = saved;
+  }
+});

@@ -65,6 +65,28 @@ describe('client producer', { timeout: 120_000 }, () => {
     }
   });
 
+  test('producer - both header encodings (serializeType JSON and ROCKETMQ) send, route and consume alike', async () => {
+    await createTopic(admin, broker.address, namesrv.address, 'SerializeTopic', 2);
+    const jsonProducer = new Producer({ ...FAST_CLIENT, groupName: 'PID_json', namesrvAddr: namesrv.address, serializeType: 'JSON' });
+    await jsonProducer.start();
+    try {
+      const sent = [];
+      for (let index = 0; index < 4; index++) {
+        sent.push(await jsonProducer.send(new Message({ topic: 'SerializeTopic', keys: `j${index}`, body: `json ${index}` })));
+        sent.push(await producer.send(new Message({ topic: 'SerializeTopic', keys: `r${index}`, body: `binary ${index}`, properties: { note: 'ünïcödé 值' } })));
+      }
+      assert.ok(sent.every((result) => result.sendStatus === 'SEND_OK'));
+      const collector = await collect(namesrv.address, 'GID_serialize_json', 'SerializeTopic', { serializeType: 'JSON' });
+      await collector.waitForCount(8);
+      await collector.consumer.shutdown();
+      assert.deepEqual(new Set(collector.bodies()), new Set([0, 1, 2, 3].flatMap((index) => [`json ${index}`, `binary ${index}`])));
+      const binary = collector.received.filter((message) => message.keys?.startsWith('r') === true);
+      assert.deepEqual(binary.map((message) => message.properties['note']), Array.from({ length: 4 }, () => 'ünïcödé 值'));
+    } finally {
+      await jsonProducer.shutdown();
+    }
+  });
+
   test('producer - 2,000 async sends in flight at once all land, each at its own offset', async () => {
     await createTopic(admin, broker.address, namesrv.address, 'AsyncTopic', 4);
     // The in-process broker shares this event loop: give the burst time, the test is about pipelining.
