@@ -75,7 +75,8 @@ export function createResponse(
   code: number,
   options: { remark?: string | undefined; extFields?: ExtFields; body?: Buffer | undefined } = {},
 ): RemotingCommand {
-  const response: RemotingCommand = {
+  // One literal of one shape whatever the encoding: this runs once per request.
+  return {
     code,
     language: 'JAVA',
     version: SERVER_VERSION,
@@ -84,8 +85,8 @@ export function createResponse(
     remark: options.remark,
     extFields: options.extFields ?? {},
     body: options.body,
+    serializeType: request.serializeType === SerializeType.ROCKETMQ ? SerializeType.ROCKETMQ : undefined,
   };
-  return request.serializeType === SerializeType.ROCKETMQ ? { ...response, serializeType: SerializeType.ROCKETMQ } : response;
 }
 
 function coerceExtFields(raw: unknown): ExtFields {

@@ -84,6 +84,8 @@ export const saturatedLong = factory<number>(
 export const bool = factory<boolean>(
   'boolean',
   (text) => {
+    if (text === 'true') return true; // the common spellings without a trimmed, lower-cased copy
+    if (text === 'false') return false;
     const lower = text.trim().toLowerCase();
     return lower === 'true' ? true : lower === 'false' ? false : undefined;
   },
@@ -116,14 +118,18 @@ export type Infer<C> = C extends HeaderCodec<infer F> ? HeaderValue<F> : never;
 export function header<F extends Fields>(fields: F, wireNames: Partial<Record<keyof F & string, string>> = {}): HeaderCodec<F> {
   const names = Object.keys(fields) as (keyof F & string)[];
   const wire = Object.fromEntries(names.map((name) => [name, wireNames[name] ?? name])) as Record<keyof F & string, string>;
+  // Every request is decoded and every response encoded through these loops: one flat array of
+  // (name, wire name, spec), looked up once here rather than per field per message.
+  const plan = names.map((name) => ({ name, wire: wire[name], spec: fields[name] as FieldSpec<unknown> }));
   return {
     fields,
     wireNames: wire,
     decode(extFields) {
       const value: Record<string, unknown> = {};
-      for (const name of names) {
-        const spec = fields[name] as FieldSpec<unknown>;
-        const text = Object.hasOwn(extFields, wire[name]) ? extFields[wire[name]] : undefined;
+      for (const { name, wire: wireName, spec } of plan) {
+        // Only own string values count: a name inherited from Object.prototype is a function, not a field.
+        const found: unknown = extFields[wireName];
+        const text = typeof found === 'string' && Object.hasOwn(extFields, wireName) ? found : undefined;
         if (text === undefined) {
           if (!spec.isOptional) throw new HeaderError(name, `the custom field <${name}> is null`);
           continue;
@@ -138,10 +144,10 @@ export function header<F extends Fields>(fields: F, wireNames: Partial<Record<ke
     },
     encode(value) {
       const extFields: ExtFields = {};
-      for (const name of names) {
+      for (const { name, wire: wireName, spec } of plan) {
         const field = (value as Record<string, unknown>)[name];
         if (field === undefined) continue;
-        extFields[wire[name]] = (fields[name] as FieldSpec<unknown>).format(field);
+        extFields[wireName] = spec.format(field);
       }
       return extFields;
     },
