@@ -14,9 +14,8 @@ export const PROPERTIES_BYTES_MAX = 32767;
 
 export type MessageProperties = Map<string, string>;
 
-/** Parses a properties string into a map; later duplicates win, as in Java's HashMap. */
-export function decodeProperties(text: string): MessageProperties {
-  const properties: MessageProperties = new Map();
+/** Calls `put` for each property of a properties string, in order (so later duplicates win). */
+function scanProperties(text: string, put: (name: string, value: string) => void): void {
   const length = text.length;
   let index = 0;
   while (index < length) {
@@ -24,12 +23,27 @@ export function decodeProperties(text: string): MessageProperties {
     if (end < 0) end = length;
     if (end - index >= 3) {
       const separator = text.indexOf(NAME_VALUE_SEPARATOR, index);
-      if (separator > index && separator < end - 1) {
-        properties.set(text.substring(index, separator), text.substring(separator + 1, end));
-      }
+      if (separator > index && separator < end - 1) put(text.substring(index, separator), text.substring(separator + 1, end));
     }
     index = end + 1;
   }
+}
+
+/** Parses a properties string into a map; later duplicates win, as in Java's HashMap. */
+export function decodeProperties(text: string): MessageProperties {
+  const properties: MessageProperties = new Map();
+  scanProperties(text, (name, value) => properties.set(name, value));
+  return properties;
+}
+
+/** decodeProperties as a plain object (what a received message exposes), without the map. */
+export function decodePropertiesRecord(text: string): Record<string, string> {
+  const properties: Record<string, string> = {};
+  scanProperties(text, (name, value) => {
+    // An own "__proto__" property, as Object.fromEntries would make, not a prototype change.
+    if (name === '__proto__') Object.defineProperty(properties, name, { value, enumerable: true, writable: true, configurable: true });
+    else properties[name] = value;
+  });
   return properties;
 }
 

@@ -5,7 +5,7 @@
  * MAX_OFFSET of the pull added to the properties. Decoding stops at the first record that is not a
  * whole message, as Java's does.
  */
-import { createOffsetMessageId, decodeProperties, decodeRecord, formatSocketAddress, MessageConst, type MessageRecord } from '../../message/index.js';
+import { createOffsetMessageId, decodePropertiesRecord, decodeRecord, formatSocketAddress, MessageConst, MessageSysFlag, type MessageRecord } from '../../message/index.js';
 import type { SubscriptionData } from '../../protocol/index.js';
 import { decompressBody } from '../compression.js';
 import type { MessageExt, MessageQueue } from '../message.js';
@@ -16,15 +16,21 @@ export class ReceivedMessage implements MessageExt {
   /** When a listener started on it (ms), for consumeTimeout; 0 before. */
   consumeStartTime = 0;
 
+  /** `offsetMsgId` undefined: formatted from the record when first read (most listeners never do). */
   constructor(
     public topic: string,
     readonly body: Buffer,
     readonly properties: Readonly<Record<string, string>>,
     readonly record: Omit<MessageRecord, 'body' | 'topic' | 'properties'>,
     readonly brokerName: string,
-    readonly offsetMsgId: string,
+    private offsetId: string | undefined,
     public reconsumeTimes: number,
   ) {}
+
+  get offsetMsgId(): string {
+    this.offsetId ??= createOffsetMessageId(this.record.storeHost, this.record.commitLogOffset);
+    return this.offsetId;
+  }
 
   get tags(): string | undefined {
     return this.properties[MessageConst.TAGS];
@@ -103,17 +109,19 @@ export async function decodePulledMessages(body: Buffer, queue: MessageQueue, ra
     const decoded = decodeRecord(body, position);
     if (decoded.kind !== 'MESSAGE') break;
     position += decoded.message.size;
-    const { body: stored, topic, properties: text, ...record } = decoded.message;
-    const properties = Object.fromEntries(decodeProperties(text)) as Record<string, string>;
+    // Per message, so no copies of the record: it is kept as decoded unless its queue fields need fixing.
+    const record = decoded.message;
+    const properties = decodePropertiesRecord(record.properties);
     if (!matchesTags(subscription, properties[MessageConst.TAGS])) continue;
     properties[MessageConst.MIN_OFFSET] = minOffset;
     properties[MessageConst.MAX_OFFSET] = maxOffset;
-    const fixed = { ...record, queueId: queue.queueId, queueOffset: record.queueOffset + (range.offsetDelta ?? 0) };
-    const offsetMsgId = createOffsetMessageId(record.storeHost, record.commitLogOffset);
+    const delta = range.offsetDelta ?? 0;
+    const fixed = record.queueId === queue.queueId && delta === 0 ? record : { ...record, queueId: queue.queueId, queueOffset: record.queueOffset + delta };
     // A body that does not inflate is handed over as stored (sysFlag still says compressed)
     // rather than dropped with the rest of the pull, as Java's decoder would.
-    const messageBody = await decompressBody(stored, record.sysFlag).catch(() => stored);
-    messages.push(new ReceivedMessage(topic, messageBody, properties, fixed, queue.brokerName, offsetMsgId, record.reconsumeTimes));
+    const stored = record.body;
+    const messageBody = (record.sysFlag & MessageSysFlag.COMPRESSED_FLAG) === 0 ? stored : await decompressBody(stored, record.sysFlag).catch(() => stored);
+    messages.push(new ReceivedMessage(record.topic, messageBody, properties, fixed, queue.brokerName, undefined, record.reconsumeTimes));
   }
   return messages;
 }
