@@ -30,7 +30,7 @@
 import { crc32 } from 'node:zlib';
 import { MessageSysFlag } from './message-const.js';
 import { IPV4_ADDRESS_BYTES, IPV6_ADDRESS_BYTES } from './socket-address.js';
-import { readLong, writeLong } from './long.js';
+import { readLong, writeInt, writeLong } from './long.js';
 
 export const MESSAGE_MAGIC_CODE_V1 = -626843481; // 0xDAA320A7
 export const MESSAGE_MAGIC_CODE_V2 = -626843477; // 0xDAA320AB
@@ -124,27 +124,12 @@ function checkHost(name: string, host: Buffer, sysFlag: number, v6Flag: number):
 }
 
 /*
- * The encoder runs once per stored message, so it writes fields with plain byte stores (a
- * Uint8Array store keeps the low 8 bits) instead of Buffer.write*(), which check their arguments
- * on every call. An ASCII string (byte length equal to string length) is copied as latin1, and a
+ * The encoder runs once per stored message, so it writes fields with writeInt/writeLong (plain
+ * byte stores, long.ts) instead of Buffer.write*(), which check their arguments on every call
+ * (the target's room is checked once, up front). An ASCII string (byte length equal to string length) is copied as latin1, and a
  * short one (a topic) char by char, cheaper than a native call.
  */
 const SHORT_STRING_MAX = 32;
-
-function putInt(target: Buffer, value: number, at: number): number {
-  target[at] = value >>> 24;
-  target[at + 1] = value >>> 16;
-  target[at + 2] = value >>> 8;
-  target[at + 3] = value;
-  return at + 4;
-}
-
-function putLong(target: Buffer, value: number, at: number): number {
-  if (!Number.isSafeInteger(value)) return writeLong(target, value, at); // throws LongRangeError
-  const high = Math.floor(value / 4294967296);
-  putInt(target, high, at);
-  return putInt(target, value - high * 4294967296, at + 4);
-}
 
 function putSmall(target: Buffer, bytes: Buffer, at: number): number {
   for (let index = 0; index < bytes.length; index++) target[at + index] = bytes[index] as number;
@@ -166,21 +151,21 @@ export function encodeRecord(input: RecordInput, measure: RecordMeasure, target:
   if (measure.topicBytes > TOPIC_BYTES_MAX || measure.propertiesBytes > PROPERTIES_LENGTH_MAX) {
     throw new RecordError(`topic of ${measure.topicBytes} or properties of ${measure.propertiesBytes} bytes are too long`);
   }
-  let pos = putInt(target, measure.size, at);
-  pos = putInt(target, MESSAGE_MAGIC_CODE_V1, pos);
-  pos = putInt(target, bodyCrc(input.body), pos);
-  pos = putInt(target, input.queueId, pos);
-  pos = putInt(target, input.flag, pos);
-  pos = putLong(target, input.queueOffset, pos);
-  pos = putLong(target, input.commitLogOffset, pos);
-  pos = putInt(target, input.sysFlag, pos);
-  pos = putLong(target, input.bornTimestamp, pos);
+  let pos = writeInt(target, measure.size, at);
+  pos = writeInt(target, MESSAGE_MAGIC_CODE_V1, pos);
+  pos = writeInt(target, bodyCrc(input.body), pos);
+  pos = writeInt(target, input.queueId, pos);
+  pos = writeInt(target, input.flag, pos);
+  pos = writeLong(target, input.queueOffset, pos);
+  pos = writeLong(target, input.commitLogOffset, pos);
+  pos = writeInt(target, input.sysFlag, pos);
+  pos = writeLong(target, input.bornTimestamp, pos);
   pos = putSmall(target, input.bornHost, pos);
-  pos = putLong(target, input.storeTimestamp, pos);
+  pos = writeLong(target, input.storeTimestamp, pos);
   pos = putSmall(target, input.storeHost, pos);
-  pos = putInt(target, input.reconsumeTimes, pos);
-  pos = putLong(target, input.preparedTransactionOffset, pos);
-  pos = putInt(target, input.body.length, pos);
+  pos = writeInt(target, input.reconsumeTimes, pos);
+  pos = writeLong(target, input.preparedTransactionOffset, pos);
+  pos = writeInt(target, input.body.length, pos);
   target.set(input.body, pos);
   pos += input.body.length;
   target[pos++] = measure.topicBytes;

@@ -20,10 +20,15 @@ export class QueueOffsetTable {
     byId.set(queueId, next);
   }
 
-  /** Takes the next offset and moves past it. */
+  /** Takes the next offset and moves past it (once per stored message: one lookup per level). */
   take(topic: string, queueId: number): number {
-    const offset = this.get(topic, queueId);
-    this.set(topic, queueId, offset + 1);
+    let byId = this.table.get(topic);
+    if (byId === undefined) {
+      byId = new Map();
+      this.table.set(topic, byId);
+    }
+    const offset = byId.get(queueId) ?? 0;
+    byId.set(queueId, offset + 1);
     return offset;
   }
 

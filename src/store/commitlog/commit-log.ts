@@ -156,7 +156,8 @@ export class CommitLog {
     if (failure !== undefined) return Promise.resolve({ status: 'SERVICE_NOT_AVAILABLE', reason: failure });
     const checked = checkPuts(requests, this.options.storeHost, this.options.maxMessageSize);
     if (!Array.isArray(checked)) return Promise.resolve(checked);
-    const total = checked.reduce((sum, put) => sum + put.size, 0);
+    let total = 0;
+    for (const put of checked) total += put.size;
     const segmentBytes = this.options.segmentBytes;
     if (total + BLANK_RECORD_BYTES_MIN > segmentBytes || total + BLANK_RECORD_BYTES_MIN > this.options.writeBufferBytes) {
       return Promise.resolve({ status: 'MESSAGE_ILLEGAL', reason: `batch of ${total} bytes cannot fit a segment or the write buffer` });

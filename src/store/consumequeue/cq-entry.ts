@@ -11,7 +11,7 @@
  * No other module computes offsets into an entry.
  */
 import assert from 'node:assert/strict';
-import { LongRangeError, readLong, writeLong } from '../../message/index.js';
+import { LongRangeError, readLong, writeInt, writeLong } from '../../message/index.js';
 
 export const CQ_ENTRY_BYTES = 20;
 
@@ -29,7 +29,7 @@ export interface CqEntry {
 /** Writes `entry` at byte `at` of `target`. */
 export function encodeCqEntry(entry: CqEntry, target: Buffer, at: number): void {
   writeLong(target, entry.commitLogOffset, at + COMMIT_LOG_OFFSET_AT);
-  target.writeInt32BE(entry.size, at + SIZE_AT);
+  writeInt(target, entry.size, at + SIZE_AT);
   writeLong(target, entry.tagsCode, at + TAGS_CODE_AT);
 }
 

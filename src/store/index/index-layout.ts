@@ -28,7 +28,7 @@
  * local time (UtilAll.timeMillisToHumanString), so names sort in creation order.
  */
 import assert from 'node:assert/strict';
-import { javaStringHashCode, LongRangeError, readLong, writeLong } from '../../message/index.js';
+import { javaStringHashCode, LongRangeError, readLong, writeInt, writeLong } from '../../message/index.js';
 
 export const INDEX_HEADER_BYTES = 40;
 export const HASH_SLOT_BYTES = 4;
@@ -113,10 +113,11 @@ export function encodeIndexEntry(entry: IndexEntry, target: Buffer, at: number):
 
 /** encodeIndexEntry without the object (the write path runs once per key). */
 export function writeIndexEntry(target: Buffer, at: number, keyHash: number, phyOffset: number, timeDiff: number, prevIndex: number): void {
-  target.writeInt32BE(keyHash, at + EntryAt.KEY_HASH);
+  if (at < 0 || at + INDEX_ENTRY_BYTES > target.length) throw new RangeError(`index entry at ${at} is outside a ${target.length}-byte buffer`);
+  writeInt(target, keyHash, at + EntryAt.KEY_HASH);
   writeLong(target, phyOffset, at + EntryAt.PHY_OFFSET);
-  target.writeInt32BE(timeDiff, at + EntryAt.TIME_DIFF);
-  target.writeInt32BE(prevIndex, at + EntryAt.PREV_INDEX);
+  writeInt(target, timeDiff, at + EntryAt.TIME_DIFF);
+  writeInt(target, prevIndex, at + EntryAt.PREV_INDEX);
 }
 
 /** Decodes the entry at byte `at`; a phyOffset beyond 2^53 reads as -1 (no offset we wrote). */
