@@ -208,3 +208,57 @@ describe('client orderly consumer', { timeout: 240_000 }, () => {
     assert.deepEqual(dead.map((record) => record.body.toString()), ['m1'], 'm1 is in the DLQ, and only it');
   });
 });
+
+describe('client orderly consumer, a lock lost to another client', { timeout: 120_000 }, () => {
+  before(async () => {
+    admin = adminClient();
+    namesrv = await startNamesrv();
+    broker = await startBroker({ namesrvAddr: namesrv.address });
+    await createTopic(admin, broker.address, namesrv.address, 'OrderlyLostTopic', 1);
+  });
+
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((client) => client.shutdown().catch(() => undefined)));
+  });
+
+  after(async () => {
+    await admin.close();
+    await broker.stop(true);
+    await namesrv.stop();
+  });
+
+  test('orderly consumer - a renewal the broker refuses drops the queue: nothing is consumed until the lock is free again', async () => {
+    const topic = 'OrderlyLostTopic';
+    const group = 'GID_orderly_lost';
+    const queue = { topic, brokerName: BROKER_NAME, queueId: 0 };
+    const received: string[] = [];
+    const consumer = orderlyConsumer(group, topic, (messages) => {
+      for (const message of messages) received.push(message.body.toString());
+      return ConsumeResult.SUCCESS;
+    });
+    await consumer.start();
+    const producer = new Producer({ ...FAST_CLIENT, groupName: 'PID_orderly_lost', namesrvAddr: namesrv.address });
+    started.push(producer);
+    await producer.start();
+    await producer.send(new Message({ topic, body: 'before' }));
+    await waitFor(() => received.includes('before'), 'the first message consumed under our lock', 30_000);
+
+    // Another client takes the lock behind our consumer's back: ours is given up in its name, the intruder locks.
+    const lockRequest = (code: number, clientId: string) =>
+      admin.invoke(broker.address, { code, extFields: {}, body: encodeLockBatchRequest({ consumerGroup: group, clientId, onlyThisBroker: false, mqSet: [queue] }) }, 5000);
+    assert.equal((await lockRequest(RequestCode.UNLOCK_BATCH_MQ, consumer.clientId)).code, ResponseCode.SUCCESS);
+    const intruder = await lockRequest(RequestCode.LOCK_BATCH_MQ, '127.0.0.1@intruder');
+    assert.equal(decodeLockBatchResponse(intruder.body).length, 1, 'the intruder holds the lock');
+
+    // The consumer learns at its next renewal (every 20 s) and must stop; then the queue stays idle.
+    await new Promise((resolve) => setTimeout(resolve, 22_000));
+    await producer.send(new Message({ topic, body: 'while locked elsewhere' }));
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    assert.deepEqual(received, ['before'], 'nothing consumed while another client holds the lock');
+
+    // The intruder lets go: a rebalance locks the queue again and consumption resumes where it was.
+    assert.equal((await lockRequest(RequestCode.UNLOCK_BATCH_MQ, '127.0.0.1@intruder')).code, ResponseCode.SUCCESS);
+    await waitFor(() => received.includes('while locked elsewhere'), 'consumption resumes once the lock is free', 30_000);
+    assert.deepEqual(received, ['before', 'while locked elsewhere']);
+  });
+});
