@@ -26,6 +26,7 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { crc32 } from 'node:zlib';
 import { encodeSocketAddress, tagsCode } from '../src/message/index.js';
 import { testLogger } from '../src/log/index.js';
 import { createMessageStore, storeConfigWith, type MessageStore, type PutMessageRequest, type StoreConfig } from '../src/store/index.js';
@@ -111,7 +112,19 @@ function machine(): string[] {
     `- kernel: ${release()}`,
     `- Node: ${process.version}`,
     `- load average at the start (1, 5, 15 min): ${loadavg().map((value) => value.toFixed(2)).join(', ')}`,
+    `- CPU speed now (this shared VM's varies by up to 1.5x over an hour): zlib crc32 of 1 KiB takes ${cpuReferenceNs().toFixed(0)} ns`,
   ];
+}
+
+/** A fixed piece of CPU work, timed: the BODYCRC of a 1 KiB body, median of 5 x 200,000. */
+function cpuReferenceNs(): number {
+  const times: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const started = process.hrtime.bigint();
+    for (let index = 0; index < 200_000; index++) crc32(BODY);
+    times.push(Number(process.hrtime.bigint() - started) / 200_000);
+  }
+  return median(times);
 }
 
 /** Sequential writes of `chunk` bytes, `total` in all, with or without an fdatasync after each. */
