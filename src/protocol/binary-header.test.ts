@@ -157,3 +157,10 @@ test('frame - a ROCKETMQ request gets a ROCKETMQ response; a JSON one a JSON res
     assert.deepEqual([response.opaque, response.extFields], [5, { queueId: '3' }]);
   }
 });
+
+test('binary header - a key longer than a Java short is refused when encoding; the encoder still works after it', () => {
+  const longKey = 'k'.repeat(0x8000);
+  assert.throws(() => encodeBinaryHeader(createRequestCommand(10, { opaque: 1, extFields: { [longKey]: 'v' } })), (error: unknown) => error instanceof FrameError && /key of 32768 bytes/.test(error.message));
+  const decoded = decodeBinaryHeader(encodeBinaryHeader(createRequestCommand(10, { opaque: 2, extFields: { ['k'.repeat(0x7fff)]: 'v', b: 'c' } })), undefined);
+  assert.deepEqual(Object.keys(decoded.extFields).map((key) => key.length), [0x7fff, 1]);
+});

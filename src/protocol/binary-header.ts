@@ -125,8 +125,19 @@ export function decodeBinaryHeader(bytes: Buffer, body: Buffer | undefined): Rem
   return { code, language, version, opaque, flag, remark, extFields, body, serializeType: SerializeType.ROCKETMQ };
 }
 
-/** The encoder's scratch buffer: grows (doubling) to the largest header written, then is reused. */
-let scratch = Buffer.allocUnsafe(4096);
+/**
+ * The encoder's scratch buffer: grows (doubling) for a large header and is reused; one grown past
+ * SCRATCH_KEEP_BYTES is dropped once its header is copied out, so a rare huge header (a long
+ * remark) does not stay in memory.
+ */
+const SCRATCH_INITIAL_BYTES = 4096;
+const SCRATCH_KEEP_BYTES = 64 * 1024;
+const KEY_BYTES_MAX = 0x7fff;
+let scratch = Buffer.allocUnsafe(SCRATCH_INITIAL_BYTES);
+
+function releaseLargeScratch(): void {
+  if (scratch.length > SCRATCH_KEEP_BYTES) scratch = Buffer.allocUnsafe(SCRATCH_INITIAL_BYTES);
+}
 
 function ensure(needed: number): void {
   if (needed <= scratch.length) return;
@@ -168,6 +179,8 @@ function putText(at: number, value: string, lengthBytes: 2 | 4): number {
     }
   }
   if (length < value.length) length = scratch.write(value, start, 'utf8');
+  // Java writes a key's length as a short: a longer key could not be read back.
+  if (lengthBytes === 2 && length > KEY_BYTES_MAX) throw new FrameError(`binary header: an extFields key of ${length} bytes is over ${KEY_BYTES_MAX}`);
   if (lengthBytes === 2) putInt16(at, length);
   else putInt32(at, length);
   return start + length;
@@ -202,10 +215,13 @@ export function writeBinaryHeader(command: RemotingCommand): number {
 /** Copies the header last written by writeBinaryHeader into `target` at `at`. */
 export function copyBinaryHeader(length: number, target: Buffer, at: number): void {
   scratch.copy(target, at, 0, length);
+  releaseLargeScratch();
 }
 
 /** Encodes a ROCKETMQ binary header into a buffer of its own. */
 export function encodeBinaryHeader(command: RemotingCommand): Buffer {
   const length = writeBinaryHeader(command);
-  return Buffer.from(scratch.subarray(0, length));
+  const header = Buffer.from(scratch.subarray(0, length));
+  releaseLargeScratch();
+  return header;
 }
