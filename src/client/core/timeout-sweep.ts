@@ -13,10 +13,18 @@ export interface SweepEntry {
   cancel(): void;
 }
 
-interface Entry extends SweepEntry {
-  readonly onTimeout: () => void;
-  readonly index: number;
-  bucket: Set<Entry> | undefined;
+/** One deadline; a class, so an entry is one object with no closure of its own (one per send). */
+class Entry implements SweepEntry {
+  constructor(
+    private readonly owner: TimeoutSweep,
+    readonly onTimeout: () => void,
+    readonly index: number,
+    public bucket: Set<Entry> | undefined,
+  ) {}
+
+  cancel(): void {
+    this.owner.remove(this);
+  }
 }
 
 export class TimeoutSweep {
@@ -46,12 +54,7 @@ export class TimeoutSweep {
       bucket = new Set();
       this.buckets.set(index, bucket);
     }
-    const entry: Entry = {
-      onTimeout,
-      index,
-      bucket,
-      cancel: () => this.remove(entry),
-    };
+    const entry = new Entry(this, onTimeout, index, bucket);
     bucket.add(entry);
     this.pending++;
     if (this.timer === undefined) this.start();
@@ -87,7 +90,8 @@ export class TimeoutSweep {
     this.stop();
   }
 
-  private remove(entry: Entry): void {
+  /** Entry.cancel(): drops the entry from its bucket (nothing when it fired or was cancelled). */
+  remove(entry: Entry): void {
     const bucket = entry.bucket;
     if (bucket === undefined) return;
     entry.bucket = undefined;
