@@ -79,12 +79,13 @@ function checkOrder(deliveries: readonly Delivery[]): number {
   return replays;
 }
 
-describe('client orderly consumer', { timeout: 240_000 }, () => {
+/** A name server and broker for the tests of one describe block, with `topic` of `queues` queues. */
+function clusterForTests(topic: string, queues: number, conf: Record<string, string> = {}): void {
   before(async () => {
     admin = adminClient();
     namesrv = await startNamesrv();
-    broker = await startBroker({ namesrvAddr: namesrv.address, conf: { messageDelayLevel: Array.from({ length: 18 }, () => '1s').join(' ') } });
-    await createTopic(admin, broker.address, namesrv.address, TOPIC, 8);
+    broker = await startBroker({ namesrvAddr: namesrv.address, conf });
+    await createTopic(admin, broker.address, namesrv.address, topic, queues);
   });
 
   afterEach(async () => {
@@ -96,6 +97,10 @@ describe('client orderly consumer', { timeout: 240_000 }, () => {
     await broker.stop(true);
     await namesrv.stop();
   });
+}
+
+describe('client orderly consumer', { timeout: 240_000 }, () => {
+  clusterForTests(TOPIC, 8, { messageDelayLevel: Array.from({ length: 18 }, () => '1s').join(' ') });
 
   test('orderly consumer - per-key order kept while a second consumer joins and leaves, nothing lost, locks given back', async (t) => {
     const producer = new Producer({ ...FAST_CLIENT, groupName: 'PID_orderly', namesrvAddr: namesrv.address });
@@ -210,22 +215,7 @@ describe('client orderly consumer', { timeout: 240_000 }, () => {
 });
 
 describe('client orderly consumer, a lock lost to another client', { timeout: 120_000 }, () => {
-  before(async () => {
-    admin = adminClient();
-    namesrv = await startNamesrv();
-    broker = await startBroker({ namesrvAddr: namesrv.address });
-    await createTopic(admin, broker.address, namesrv.address, 'OrderlyLostTopic', 1);
-  });
-
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((client) => client.shutdown().catch(() => undefined)));
-  });
-
-  after(async () => {
-    await admin.close();
-    await broker.stop(true);
-    await namesrv.stop();
-  });
+  clusterForTests('OrderlyLostTopic', 1);
 
   test('orderly consumer - a renewal the broker refuses drops the queue: nothing is consumed until the lock is free again', async () => {
     const topic = 'OrderlyLostTopic';
