@@ -36,8 +36,8 @@ const TAIL_ENTRIES_MAX = 16 * 1024;
 const CATCH_UP_STEP_BYTES = 64 * 1024 * 1024;
 /** Slot values of sealed files kept in memory for lookups. */
 const SLOT_CACHE_ENTRIES = 4096;
-/** A message already indexed before a crash: its keys are not put again. */
-const NOTHING_TO_INDEX: IndexableMessage = { topic: '', commitLogOffset: 0, size: 0, storeTimestamp: 0 };
+/** The keys of a message already indexed before a crash: none are put again. */
+const NO_HASHES: readonly number[] = [];
 
 export interface IndexServiceOptions {
   readonly pool: FilePool;
@@ -275,7 +275,7 @@ export class IndexService {
     if (message.commitLogOffset < this.indexedEnd) return true;
     const file = this.writableFile();
     if (file === undefined || file.tailEntries >= TAIL_ENTRIES_MAX) return false;
-    const hashes = indexKeyHashes(message.commitLogOffset <= this.indexedThrough ? NOTHING_TO_INDEX : message, this.hashes);
+    const hashes = message.commitLogOffset <= this.indexedThrough ? NO_HASHES : indexKeyHashes(message, this.hashes);
     if (file.room < hashes.length) return false;
     this.indexedEnd = message.commitLogOffset + message.size;
     this.indexedTimestamp = message.storeTimestamp;
