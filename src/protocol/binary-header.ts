@@ -20,7 +20,7 @@
  */
 import { FrameError } from './errors.js';
 import { languageFromByte, languageToByte } from './language-code.js';
-import { SerializeType, type ExtFields, type RemotingCommand } from './command.js';
+import { SerializeType, type ExtFields, type HeaderFieldSink, type RemotingCommand } from './command.js';
 
 /** code + language + version + opaque + flag + remark length + extFields length. */
 const FIXED_BYTES = 2 + 1 + 2 + 4 + 4 + 4 + 4;
@@ -199,17 +199,53 @@ export function writeBinaryHeader(command: RemotingCommand): number {
   pos = putInt32(pos, command.flag);
   pos = command.remark === undefined || command.remark.length === 0 ? putInt32(pos, 0) : putText(pos, command.remark, 4);
   const extAt = pos;
-  pos += 4;
+  ensure(pos + 4);
+  cursor = pos + 4;
+  command.typedHeader?.write(binaryFields);
   const extFields = command.extFields;
   for (const name in extFields) {
     const value = extFields[name];
-    if (value === undefined) continue;
-    pos = putText(pos, name, 2);
-    ensure(pos + 4);
-    pos = putText(pos, String(value), 4);
+    if (value !== undefined) binaryFields.text(name, String(value));
   }
+  pos = cursor;
   putInt32(extAt, pos - extAt - 4);
   return pos;
+}
+
+/** Where binaryFields writes the next key (writeBinaryHeader's position while it writes extFields). */
+let cursor = 0;
+
+/** Writes key/value pairs at `cursor`; an integer's digits go straight into the scratch buffer. */
+const binaryFields: HeaderFieldSink = {
+  text(name: string, value: string): void {
+    cursor = putText(cursor, name, 2);
+    ensure(cursor + 4);
+    cursor = putText(cursor, value, 4);
+  },
+  integer(name: string, value: number): void {
+    cursor = putText(cursor, name, 2);
+    cursor = Number.isSafeInteger(value) ? putDecimal(cursor, value) : putText(cursor, String(value), 4);
+  },
+};
+
+/** Writes a safe integer as decimal text (as String() would) after a 4-byte length at `at`; returns the end. */
+function putDecimal(at: number, value: number): number {
+  const start = at + 4;
+  // A sign and at most 16 digits below 2^53.
+  ensure(start + 17);
+  let rest = value < 0 ? -value : value;
+  let digits = 1;
+  for (let scale = 10; scale <= rest; scale *= 10) digits++;
+  const length = (value < 0 ? 1 : 0) + digits;
+  if (value < 0) scratch[start] = 0x2d;
+  let pos = start + length;
+  do {
+    const next = Math.floor(rest / 10);
+    scratch[--pos] = 0x30 + (rest - next * 10);
+    rest = next;
+  } while (rest > 0);
+  putInt32(at, length);
+  return start + length;
 }
 
 /** Copies the header last written by writeBinaryHeader into `target` at `at`. */

@@ -23,6 +23,21 @@ export const SERVER_VERSION = 479;
 
 export type ExtFields = Record<string, string>;
 
+/** Receives a typed header's fields, in order: text as it is, integers to be written as decimal text. */
+export interface HeaderFieldSink {
+  text(name: string, value: string): void;
+  integer(name: string, value: number): void;
+}
+
+/**
+ * A header still typed (a HeaderCodec and its value): written straight into the wire header,
+ * without an extFields object and a string per number. On the wire its fields come before the
+ * command's extFields, which must not repeat them.
+ */
+export interface TypedHeader {
+  write(sink: HeaderFieldSink): void;
+}
+
 export interface RemotingCommand {
   readonly code: number;
   readonly language: string;
@@ -31,6 +46,8 @@ export interface RemotingCommand {
   readonly flag: number;
   readonly remark?: string | undefined;
   readonly extFields: ExtFields;
+  /** Outgoing only: fields written before extFields (a receiver finds them all in extFields). */
+  readonly typedHeader?: TypedHeader | undefined;
   readonly body?: Buffer | undefined;
   /** The header encoding this command came in, or is to go out in; absent means JSON. */
   readonly serializeType?: SerializeType | undefined;
@@ -160,21 +177,37 @@ function jsonString(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
+/** Writes extFields members into JSON text; the first opens the "extFields" object. */
+class JsonFields implements HeaderFieldSink {
+  separator = ',"extFields":{';
+
+  constructor(public json: string) {}
+
+  text(name: string, value: string): void {
+    this.json += `${this.separator}${jsonString(name)}:${jsonString(value)}`;
+    this.separator = ',';
+  }
+
+  integer(name: string, value: number): void {
+    this.text(name, String(value));
+  }
+}
+
 /**
  * The JSON header of `command` as text, keys in Java's order. Written by hand for the fixed field
  * set (no JSON.stringify of objects, no key array): it is on every request and response.
  */
 export function jsonHeaderText(command: RemotingCommand): string {
-  let text = `{"code":${command.code}`;
-  let separator = ',"extFields":{';
+  const fields = new JsonFields(`{"code":${command.code}`);
+  command.typedHeader?.write(fields);
   const extFields = command.extFields;
   for (const name in extFields) {
     const value = extFields[name];
     if (value === undefined) continue; // JSON.stringify drops undefined values too.
-    text += `${separator}${jsonString(name)}:${jsonString(String(value))}`;
-    separator = ',';
+    fields.text(name, String(value));
   }
-  if (separator === ',') text += '}';
+  let text = fields.json;
+  if (fields.separator === ',') text += '}';
   text += `,"flag":${command.flag},"language":${jsonString(command.language)},"opaque":${command.opaque}`;
   if (command.remark !== undefined) text += `,"remark":${jsonString(command.remark)}`;
   text += `,"serializeTypeCurrentRPC":"JSON","version":${command.version}}`;

@@ -21,6 +21,7 @@ import {
   SerializeType,
   type ExtFields,
   type RemotingCommand,
+  type TypedHeader,
 } from '../protocol/index.js';
 import type { Logger } from '../log/index.js';
 import { RemotingClosedError, RemotingTimeoutError, RemotingTooMuchRequestError } from './errors.js';
@@ -53,6 +54,8 @@ export const CONNECTION_DEFAULTS = {
 /** A request before it is sent: the connection fills in opaque, flag, language and version. */
 export interface OutgoingRequest {
   readonly code: number;
+  /** A typed header (HeaderCodec.typed), written before extFields without a string per field. */
+  readonly typedHeader?: TypedHeader;
   readonly extFields?: ExtFields;
   readonly body?: Buffer | undefined;
   readonly remark?: string;
@@ -243,10 +246,13 @@ export class Connection {
 
   private command(request: OutgoingRequest, opaque: number, flag: number): RemotingCommand {
     const { language, version } = this.options;
-    const { code, remark, body } = request;
+    const { code, remark, body, typedHeader } = request;
     const extFields = request.extFields ?? {};
-    if (this.serializeType === undefined) return createRequestCommand(code, { opaque, flag, language, version, extFields, body, remark });
-    return { code, language, version, opaque, flag, remark, extFields, body, serializeType: this.serializeType };
+    if (this.serializeType === undefined) {
+      const command = createRequestCommand(code, { opaque, flag, language, version, extFields, body, remark });
+      return typedHeader === undefined ? command : { ...command, typedHeader };
+    }
+    return { code, language, version, opaque, flag, remark, extFields, typedHeader, body, serializeType: this.serializeType };
   }
 
   private takeOpaque(): number {

@@ -121,11 +121,11 @@ export class ClientApi {
 
   /** SEND_MESSAGE_V2 (310) or SEND_BATCH_MESSAGE (320) with the one-letter header. */
   sendMessage(address: string, code: number, header: SendMessageRequestHeader, body: Buffer, timeoutMs: number): Promise<SendResponse> {
-    return this.transport.invoke(address, { code, extFields: SendMessageRequestHeaderV2.encode(header), body }, timeoutMs).then((response) => processSendResponse(response, address));
+    return this.transport.invoke(address, { code, typedHeader: SendMessageRequestHeaderV2.typed(header), body }, timeoutMs).then((response) => processSendResponse(response, address));
   }
 
   async sendMessageOneway(address: string, code: number, header: SendMessageRequestHeader, body: Buffer): Promise<void> {
-    await this.transport.invokeOneway(address, { code, extFields: SendMessageRequestHeaderV2.encode(header), body });
+    await this.transport.invokeOneway(address, { code, typedHeader: SendMessageRequestHeaderV2.typed(header), body });
   }
 
   /** END_TRANSACTION (37), oneway as MQClientAPIImpl.endTransactionOneway; `remark` says why a local transaction failed. */

@@ -4,6 +4,8 @@ import { HeaderError } from '../errors.js';
 import { bool, header, int, long, saturatedLong, str } from './define.js';
 import { SendMessageRequestHeader, SendMessageRequestHeaderV2 } from './send-message.js';
 import { PullMessageRequestHeader } from './pull-message.js';
+import { SerializeType, type ExtFields, type RemotingCommand, type TypedHeader } from '../command.js';
+import { decodeFrame, encodeFrameBuffer } from '../frame.js';
 
 const Sample = header({
   name: str(),
@@ -152,4 +154,43 @@ test('header - saturatedLong takes any Java long and clamps beyond 2^53', () => 
     assert.throws(() => Range.decode({ end: bad }), (error: unknown) => error instanceof HeaderError && error.field === 'end', bad);
   }
   assert.deepEqual(Range.encode({ end: Number.MAX_SAFE_INTEGER }), { end: '9007199254740991' });
+});
+
+function frameWith(fields: { extFields: ExtFields; typedHeader?: TypedHeader }, serializeType: SerializeType): Buffer {
+  const command: RemotingCommand = { code: 310, language: 'JAVA', version: 479, opaque: 7, flag: 0, ...fields, serializeType };
+  return encodeFrameBuffer(command);
+}
+
+test('header - typed() puts the same fields on the wire as encode(), in both header encodings', () => {
+  const v2Values: SendMessageRequestHeader[] = [
+    { producerGroup: 'PG', topic: 'T', defaultTopic: 'TBW102', defaultTopicQueueNums: 4, queueId: 3, sysFlag: 0, bornTimestamp: 1700000000123, flag: 0 },
+    {
+      producerGroup: 'gr\u00fcppe',
+      topic: 'T',
+      defaultTopic: 'TBW102',
+      defaultTopicQueueNums: 0,
+      queueId: -1,
+      sysFlag: 2 ** 31 - 1,
+      bornTimestamp: Number.MAX_SAFE_INTEGER,
+      flag: -(2 ** 31),
+      properties: 'UNIQ_KEY\u0001AB\u0002',
+      reconsumeTimes: 16,
+      unitMode: false,
+      maxReconsumeTimes: 3,
+      batch: true,
+      brokerName: 'broker-a',
+    },
+    // Not integers (a JS caller's mistake): written as String() writes them, as encode() does.
+    { producerGroup: 'PG', topic: 'T', defaultTopic: 'TBW102', defaultTopicQueueNums: 1.5, queueId: Number.NaN, sysFlag: -0, bornTimestamp: 2 ** 60, flag: 10 },
+  ];
+  for (const serializeType of [SerializeType.JSON, SerializeType.ROCKETMQ]) {
+    for (const value of v2Values) {
+      const expected = frameWith({ extFields: SendMessageRequestHeaderV2.encode(value) }, serializeType);
+      assert.deepEqual(frameWith({ extFields: {}, typedHeader: SendMessageRequestHeaderV2.typed(value) }, serializeType), expected, JSON.stringify(value));
+    }
+    const sample = { name: 'n', count: -12, offset: 1700000000123, enabled: false, limit: 0 };
+    const typed = frameWith({ extFields: { bname: 'broker-a' }, typedHeader: Sample.typed(sample) }, serializeType);
+    assert.deepEqual(typed, frameWith({ extFields: { ...Sample.encode(sample), bname: 'broker-a' } }, serializeType));
+    assert.deepEqual(decodeFrame(typed.subarray(4)).extFields, { name: 'n', count: '-12', offset: '1700000000123', enabled: 'false', limit: '0', bname: 'broker-a' });
+  }
 });

@@ -9,13 +9,15 @@
  * Long.MAX_VALUE). bool accepts "true" and "false" in any case.
  */
 import { HeaderError } from '../errors.js';
-import type { ExtFields } from '../command.js';
+import type { ExtFields, HeaderFieldSink, TypedHeader } from '../command.js';
 
 export interface FieldSpec<T, O extends boolean = boolean> {
   readonly type: string;
   readonly isOptional: O;
   parse(text: string): T | undefined;
   format(value: T): string;
+  /** Hands the value to a wire writer, numbers as numbers (format's text, without the string). */
+  write(sink: HeaderFieldSink, wireName: string, value: T): void;
 }
 
 interface FieldFactory<T> {
@@ -23,8 +25,13 @@ interface FieldFactory<T> {
   optional(): FieldSpec<T, true>;
 }
 
-function factory<T>(type: string, parse: (text: string) => T | undefined, format: (value: T) => string): FieldFactory<T> {
-  const make = <O extends boolean>(isOptional: O): FieldSpec<T, O> => ({ type, isOptional, parse, format });
+function factory<T>(
+  type: string,
+  parse: (text: string) => T | undefined,
+  format: (value: T) => string,
+  write: (sink: HeaderFieldSink, wireName: string, value: T) => void = (sink, wireName, value) => sink.text(wireName, format(value)),
+): FieldFactory<T> {
+  const make = <O extends boolean>(isOptional: O): FieldSpec<T, O> => ({ type, isOptional, parse, format, write });
   return Object.assign(() => make(false), { optional: () => make(true) });
 }
 
@@ -58,8 +65,10 @@ function parseInteger(text: string, min: number, max: number): number | undefine
 }
 
 export const str = factory<string>('string', (text) => text, (value) => value);
-export const int = factory<number>('int', (text) => parseInteger(text, -(2 ** 31), 2 ** 31 - 1), String);
-export const long = factory<number>('long', (text) => parseInteger(text, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER), String);
+const writeInteger = (sink: HeaderFieldSink, wireName: string, value: number): void => sink.integer(wireName, value);
+
+export const int = factory<number>('int', (text) => parseInteger(text, -(2 ** 31), 2 ** 31 - 1), String, writeInteger);
+export const long = factory<number>('long', (text) => parseInteger(text, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER), String, writeInteger);
 
 const JAVA_LONG_MAX = 2n ** 63n - 1n;
 const JAVA_LONG_MIN = -(2n ** 63n);
@@ -80,6 +89,7 @@ export const saturatedLong = factory<number>(
     return Number(value);
   },
   String,
+  writeInteger,
 );
 export const bool = factory<boolean>(
   'boolean',
@@ -110,6 +120,8 @@ export interface HeaderCodec<F extends Fields> {
   readonly wireNames: Readonly<Record<keyof F & string, string>>;
   decode(extFields: Readonly<ExtFields>): HeaderValue<F>;
   encode(value: HeaderValue<F>): ExtFields;
+  /** The value as a TypedHeader: its fields go to the wire as encode() would write them, with no extFields object. */
+  typed(value: HeaderValue<F>): TypedHeader;
 }
 
 export type Infer<C> = C extends HeaderCodec<infer F> ? HeaderValue<F> : never;
@@ -120,7 +132,7 @@ export function header<F extends Fields>(fields: F, wireNames: Partial<Record<ke
   const wire = Object.fromEntries(names.map((name) => [name, wireNames[name] ?? name])) as Record<keyof F & string, string>;
   // Every request is decoded and every response encoded through these loops: one flat array of
   // (name, wire name, spec), looked up once here rather than per field per message.
-  const plan = names.map((name) => ({ name, wire: wire[name], spec: fields[name] as FieldSpec<unknown> }));
+  const plan: PlanEntry[] = names.map((name) => ({ name, wire: wire[name], spec: fields[name] as FieldSpec<unknown> }));
   return {
     fields,
     wireNames: wire,
@@ -151,5 +163,32 @@ export function header<F extends Fields>(fields: F, wireNames: Partial<Record<ke
       }
       return extFields;
     },
+    typed(value) {
+      return new TypedValue(plan, value);
+    },
   };
+}
+
+interface PlanEntry {
+  readonly name: string;
+  readonly wire: string;
+  readonly spec: FieldSpec<unknown>;
+}
+
+/** A header value with its codec's plan: writes the fields encode() would put in extFields, in the same order. */
+class TypedValue implements TypedHeader {
+  constructor(
+    private readonly plan: readonly PlanEntry[],
+    private readonly value: object,
+  ) {}
+
+  write(sink: HeaderFieldSink): void {
+    const plan = this.plan;
+    const value = this.value as Record<string, unknown>;
+    for (let index = 0; index < plan.length; index++) {
+      const entry = plan[index] as PlanEntry;
+      const field = value[entry.name];
+      if (field !== undefined) entry.spec.write(sink, entry.wire, field);
+    }
+  }
 }
