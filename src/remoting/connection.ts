@@ -61,9 +61,14 @@ export interface OutgoingRequest {
   readonly remark?: string;
 }
 
+/** Receives the outcome of one request (invokeWith): exactly one call, never synchronously from invokeWith. */
+export interface ResponseHandler {
+  onResponse(response: RemotingCommand): void;
+  onError(error: Error): void;
+}
+
 interface Pending {
-  readonly resolve: (response: RemotingCommand) => void;
-  readonly reject: (error: Error) => void;
+  readonly handler: ResponseHandler;
   readonly deadline: number;
   readonly timeoutMs: number;
   readonly code: number;
@@ -132,9 +137,18 @@ export class Connection {
 
   /** Sends a request and waits for its response (any code). Rejects on timeout or close. */
   invoke(request: OutgoingRequest, timeoutMs: number): Promise<RemotingCommand> {
-    if (this.closedReason !== undefined) return Promise.reject(new RemotingClosedError(this.remoteAddress, this.closedReason));
-    if (this.pending.size >= this.options.pendingRequestsMax) {
-      return Promise.reject(new RemotingTooMuchRequestError(`${this.pending.size} requests already wait on ${this.remoteAddress}`));
+    return new Promise<RemotingCommand>((resolve, reject) => this.invokeWith(request, timeoutMs, { onResponse: resolve, onError: reject }));
+  }
+
+  /**
+   * invoke() for callers that keep one object per operation: `handler` gets the response (any
+   * code) or the error (timeout, close, a request too large, too many waiting), later, once.
+   */
+  invokeWith(request: OutgoingRequest, timeoutMs: number, handler: ResponseHandler): void {
+    const refused = this.refusal();
+    if (refused !== undefined) {
+      queueMicrotask(() => handler.onError(refused));
+      return;
     }
     const opaque = this.takeOpaque();
     let parts: Buffer[];
@@ -142,14 +156,22 @@ export class Connection {
       parts = encodeFrame(this.command(request, opaque, 0));
     } catch (error) {
       // A request too large for a frame fails now rather than waiting out its timeout.
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      queueMicrotask(() => handler.onError(error instanceof Error ? error : new Error(String(error))));
+      return;
     }
-    return new Promise<RemotingCommand>((resolve, reject) => {
-      const deadline = Date.now() + timeoutMs;
-      this.pending.set(opaque, { resolve, reject, deadline, timeoutMs, code: request.code });
-      if (deadline < this.sweepAt) this.armSweep(deadline);
-      this.write(parts);
-    });
+    const deadline = Date.now() + timeoutMs;
+    this.pending.set(opaque, { handler, deadline, timeoutMs, code: request.code });
+    if (deadline < this.sweepAt) this.armSweep(deadline);
+    this.write(parts);
+  }
+
+  /** Why a request cannot be sent now, if it cannot. */
+  private refusal(): Error | undefined {
+    if (this.closedReason !== undefined) return new RemotingClosedError(this.remoteAddress, this.closedReason);
+    if (this.pending.size >= this.options.pendingRequestsMax) {
+      return new RemotingTooMuchRequestError(`${this.pending.size} requests already wait on ${this.remoteAddress}`);
+    }
+    return undefined;
   }
 
   /** Sends a request marked oneway: the peer does not answer. */
@@ -216,7 +238,7 @@ export class Connection {
     for (const [opaque, pending] of this.pending) {
       if (pending.deadline <= now) {
         this.pending.delete(opaque);
-        pending.reject(new RemotingTimeoutError(this.remoteAddress, pending.timeoutMs, describeRequestCode(pending.code)));
+        pending.handler.onError(new RemotingTimeoutError(this.remoteAddress, pending.timeoutMs, describeRequestCode(pending.code)));
       } else if (pending.deadline < next) {
         next = pending.deadline;
       }
@@ -238,7 +260,7 @@ export class Connection {
     this.sweepTimer = undefined;
     this.outgoing = [];
     for (const [opaque, pending] of this.pending) {
-      pending.reject(new RemotingClosedError(this.remoteAddress, reason));
+      pending.handler.onError(new RemotingClosedError(this.remoteAddress, reason));
       this.pending.delete(opaque);
     }
     for (const listener of this.closeListeners.splice(0)) listener(reason);
@@ -281,7 +303,7 @@ export class Connection {
         return;
       }
       this.pending.delete(command.opaque);
-      pending.resolve(command);
+      pending.handler.onResponse(command);
       return;
     }
     this.inFlight++;

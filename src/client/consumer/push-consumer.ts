@@ -429,7 +429,7 @@ export class PushConsumer {
     retry.properties.set(MessageConst.DELAY_TIME_LEVEL, String(3 + message.reconsumeTimes));
     const settings = { producerGroup: CLIENT_INNER_PRODUCER_GROUP, namespace: '', createTopicKey: 'TBW102', defaultTopicQueueNums: 4 };
     const prepared = await prepareSend(retry, { ...settings, compressMsgBodyOverHowmuch: 4096, compressLevel: 5, maxMessageSize: 4 * 1024 * 1024 });
-    await this.innerProducer.withDeadline(3000, (deadline) => this.innerProducer.send(prepared, { kind: 'default' }, deadline));
+    await this.innerProducer.sendWithin(3000, { kind: 'default' }, prepared);
   }
 
   /** OFFSET_ILLEGAL: commit the broker's offset, drop the queue, rebalance to add it back there. */

@@ -43,6 +43,7 @@ import {
 import { MQClientError, toClientError } from '../errors.js';
 import type { MessageQueue } from '../message.js';
 import type { ClientTransport } from './transport.js';
+import type { ResponseHandler } from '../../remoting/index.js';
 
 /** Java's default timeout of offset requests (RemoteBrokerOffsetStore) and of send-back, ms. */
 export const OFFSET_REQUEST_TIMEOUT_MS = 5_000;
@@ -122,6 +123,11 @@ export class ClientApi {
   /** SEND_MESSAGE_V2 (310) or SEND_BATCH_MESSAGE (320) with the one-letter header. */
   sendMessage(address: string, code: number, header: SendMessageRequestHeader, body: Buffer, timeoutMs: number): Promise<SendResponse> {
     return this.transport.invoke(address, { code, typedHeader: SendMessageRequestHeaderV2.typed(header), body }, timeoutMs).then((response) => processSendResponse(response, address));
+  }
+
+  /** sendMessage() for a caller with one object per send: `handler` gets the raw response (processSendResponse reads it) or the raw error. */
+  sendMessageWith(address: string, code: number, header: SendMessageRequestHeader, body: Buffer, timeoutMs: number, handler: ResponseHandler): void {
+    this.transport.invokeWith(address, { code, typedHeader: SendMessageRequestHeaderV2.typed(header), body }, timeoutMs, handler);
   }
 
   async sendMessageOneway(address: string, code: number, header: SendMessageRequestHeader, body: Buffer): Promise<void> {

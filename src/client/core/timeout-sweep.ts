@@ -8,6 +8,11 @@
  * the first tick that finds nothing pending, so an idle client keeps no timer.
  */
 
+/** What a deadline calls when it passes (an operation object can be its own, with no closure). */
+export interface TimeoutHandler {
+  onTimeout(): void;
+}
+
 export interface SweepEntry {
   /** Removes the deadline; safe to call more than once, and after it fired. */
   cancel(): void;
@@ -17,7 +22,7 @@ export interface SweepEntry {
 class Entry implements SweepEntry {
   constructor(
     private readonly owner: TimeoutSweep,
-    readonly onTimeout: () => void,
+    readonly handler: TimeoutHandler,
     readonly index: number,
     public bucket: Set<Entry> | undefined,
   ) {}
@@ -47,6 +52,11 @@ export class TimeoutSweep {
 
   /** Calls `onTimeout` once `timeoutMs` has passed, unless the entry is cancelled first. */
   add(timeoutMs: number, onTimeout: () => void): SweepEntry {
+    return this.addHandler(timeoutMs, { onTimeout });
+  }
+
+  /** add() with an object whose onTimeout() is called. */
+  addHandler(timeoutMs: number, handler: TimeoutHandler): SweepEntry {
     // Round up, so a deadline never fires early.
     const index = Math.max(Math.ceil((this.now() + timeoutMs) / this.tickMs), this.swept + 1);
     let bucket = this.buckets.get(index);
@@ -54,7 +64,7 @@ export class TimeoutSweep {
       bucket = new Set();
       this.buckets.set(index, bucket);
     }
-    const entry = new Entry(this, onTimeout, index, bucket);
+    const entry = new Entry(this, handler, index, bucket);
     bucket.add(entry);
     this.pending++;
     if (this.timer === undefined) this.start();
@@ -76,7 +86,7 @@ export class TimeoutSweep {
       for (const entry of bucket ?? []) {
         entry.bucket = undefined;
         this.pending--;
-        entry.onTimeout();
+        entry.handler.onTimeout();
       }
     }
     if (this.pending === 0) this.stop();

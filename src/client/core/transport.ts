@@ -10,7 +10,7 @@
  * Requests go out with language JAVA and version V5_3_3 (see CLIENT_VERSION); failures come back
  * as MQClientError only.
  */
-import { RemotingClient, type Connection, type OutgoingRequest } from '../../remoting/index.js';
+import { RemotingClient, type Connection, type OutgoingRequest, type ResponseHandler } from '../../remoting/index.js';
 import type { RemotingCommand, SerializeType } from '../../protocol/index.js';
 import type { Logger } from '../../log/index.js';
 import { ClientErrorCode, MQClientError, toClientError } from '../errors.js';
@@ -100,6 +100,22 @@ export class ClientTransport {
     return pending.catch((error: unknown) => {
       throw toClientError(error, address);
     });
+  }
+
+  /**
+   * invoke() with a handler instead of a promise (see Connection.invokeWith). The error is the raw
+   * remoting or connect error: the handler makes it an MQClientError (toClientError with the address).
+   */
+  invokeWith(address: string, request: OutgoingRequest, timeoutMs: number, handler: ResponseHandler): void {
+    const known = this.known.get(address);
+    if (known !== undefined && !known.closed && !this.closed) {
+      known.invokeWith(request, timeoutMs, handler);
+      return;
+    }
+    this.connection(address).then(
+      (connection) => connection.invokeWith(request, timeoutMs, handler),
+      (error: unknown) => handler.onError(error instanceof Error ? error : new Error(String(error))),
+    );
   }
 
   /** Writes a request marked oneway. Throws MQClientError when there is no connection. */

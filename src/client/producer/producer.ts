@@ -110,11 +110,7 @@ export class Producer {
       const msg = toMessage(message);
       const sendTarget = target(msg, options);
       this.remember(msg.topic);
-      return this.path.withDeadline(options.timeoutMs ?? this.options.sendMsgTimeout, (deadline) => {
-        const prepared = prepareSend(msg, this.settings);
-        if ('then' in prepared) return prepared.then((ready) => this.path.send(ready, sendTarget, deadline));
-        return this.path.send(prepared, sendTarget, deadline);
-      });
+      return this.path.sendWithin(options.timeoutMs ?? this.options.sendMsgTimeout, sendTarget, prepareSend(msg, this.settings));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -138,7 +134,7 @@ export class Producer {
       const prepared = prepareBatch(msgs, this.settings);
       const sendTarget = target(first, options);
       this.remember(first.topic);
-      return this.path.withDeadline(options.timeoutMs ?? this.options.sendMsgTimeout, (deadline) => this.path.send(prepared, sendTarget, deadline));
+      return this.path.sendWithin(options.timeoutMs ?? this.options.sendMsgTimeout, sendTarget, prepared);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -2,17 +2,20 @@
  * send-path.ts: one send from route lookup to SendResult (DefaultMQProducerImpl.sendDefaultImpl,
  * sendSelectImpl, sendKernelImpl). The whole send, retries included, has one deadline
  * (sendMsgTimeout), kept by the producer's TimeoutSweep rather than a timer per message, so
- * thousands of pipelined sends cost no timers of their own.
+ * thousands of pipelined sends cost no timers of their own. A send is one SendOperation: its
+ * promise, its deadline entry, its retry state and the response handler of its attempts, so a
+ * pipelined send allocates one object where a promise chain would allocate a dozen.
  *
  * Retries (default target only, as Java's sync send): up to retryTimesWhenSendFailed more
  * attempts, each on a queue chosen by MQFaultStrategy away from the broker that just failed, after
  * a transport failure or a response code in the retriable set; another code ends the send. An
  * explicit queue or a selector gets one attempt, as in Java.
  */
-import { isRetriableResponseCode, type SendMessageRequestHeader } from '../../protocol/index.js';
+import { isRetriableResponseCode, type RemotingCommand, type SendMessageRequestHeader } from '../../protocol/index.js';
+import type { ResponseHandler } from '../../remoting/index.js';
 import type { ClientInstance } from '../core/client-instance.js';
-import type { SendResponse, SendStatus } from '../core/client-api.js';
-import type { TimeoutSweep } from '../core/timeout-sweep.js';
+import { processSendResponse, type SendResponse, type SendStatus } from '../core/client-api.js';
+import type { SweepEntry, TimeoutHandler, TimeoutSweep } from '../core/timeout-sweep.js';
 import { ClientErrorCode, MQClientError, toClientError } from '../errors.js';
 import { MessageQueue, type Message, type MessageQueueLike } from '../message.js';
 import { withoutNamespace, wrapNamespace } from '../namespace.js';
@@ -38,15 +41,6 @@ export type SendTarget =
   | { readonly kind: 'default' }
   | { readonly kind: 'queue'; readonly queue: MessageQueueLike }
   | { readonly kind: 'selector'; readonly selector: MessageQueueSelector; readonly message: Message };
-
-interface RetryState {
-  times: number;
-  readonly brokersSent: string[];
-  readonly began: number;
-  lastBroker: string | undefined;
-  lastError: MQClientError | undefined;
-  notStoredOk: SendResult | undefined;
-}
 
 /** The header of one attempt: the prepared fields plus queue, broker and born time (no spread: this is per message). */
 function attemptHeader(prepared: PreparedSend, queue: MessageQueue, now: number): SendMessageRequestHeader {
@@ -79,10 +73,10 @@ export class SendPath {
   readonly fault: MQFaultStrategy;
 
   constructor(
-    private readonly instance: ClientInstance,
-    private readonly settings: SendPathSettings,
+    readonly instance: ClientInstance,
+    readonly settings: SendPathSettings,
     private readonly sweep: TimeoutSweep,
-    private readonly now: () => number = Date.now,
+    readonly now: () => number = Date.now,
   ) {
     this.fault = new MQFaultStrategy(settings.sendLatencyFaultEnable, now);
   }
@@ -122,32 +116,27 @@ export class SendPath {
     throw new MQClientError(ClientErrorCode.NOT_FOUND_TOPIC_EXCEPTION, `No route info of this topic: ${topic}`);
   }
 
-  /** One send to its end. Cached routes and connections are used without a detour through the event loop. */
-  send(prepared: PreparedSend, target: SendTarget, deadline: number): Promise<SendResult> {
-    const known = this.instance.routes.publishInfo(prepared.topic);
-    if (known?.ok) return this.dispatch(prepared, known, target, deadline);
-    return this.publishInfo(prepared.topic).then((info) => this.dispatch(prepared, info, target, deadline));
-  }
-
-  private dispatch(prepared: PreparedSend, info: TopicPublishInfo, target: SendTarget, deadline: number): Promise<SendResult> {
-    try {
-      if (target.kind === 'queue') return this.attempt(prepared, this.wireQueue(prepared, target.queue), deadline);
-      if (target.kind === 'selector') return this.attempt(prepared, this.select(prepared, info, target), deadline);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const state: RetryState = { times: 0, brokersSent: [], began: this.now(), lastBroker: undefined, lastError: undefined, notStoredOk: undefined };
-    return this.nextAttempt(prepared, info, deadline, state);
+  /**
+   * One send to its end, within `timeoutMs` from now, retries included; `prepared` may still be
+   * on its way (a large body compressed on the thread pool). Cached routes and connections are
+   * used without a detour through the event loop.
+   */
+  sendWithin(timeoutMs: number, target: SendTarget, prepared: PreparedSend | Promise<PreparedSend>): Promise<SendResult> {
+    const operation = new SendOperation(this, target, this.now() + timeoutMs);
+    operation.watch(this.sweep, timeoutMs);
+    if ('then' in prepared) prepared.then((ready) => operation.begin(ready), (error: unknown) => operation.fail(error));
+    else operation.begin(prepared);
+    return operation.promise;
   }
 
   /** A queue the user named, with the namespace; it must be of the message's topic. */
-  private wireQueue(prepared: PreparedSend, queue: MessageQueueLike): MessageQueue {
+  wireQueue(prepared: PreparedSend, queue: MessageQueueLike): MessageQueue {
     const wire = new MessageQueue(wrapNamespace(this.settings.namespace, queue.topic), queue.brokerName, queue.queueId);
     if (wire.topic !== prepared.topic) throw new MQClientError(ClientErrorCode.ILLEGAL_ARGUMENT, "message's topic not equal mq's topic", { retriable: false });
     return wire;
   }
 
-  private select(prepared: PreparedSend, info: TopicPublishInfo, target: Extract<SendTarget, { kind: 'selector' }>): MessageQueue {
+  select(prepared: PreparedSend, info: TopicPublishInfo, target: Extract<SendTarget, { kind: 'selector' }>): MessageQueue {
     const queues = this.userQueues(info.queues);
     let chosen: MessageQueue | undefined;
     try {
@@ -165,40 +154,6 @@ export class SendPath {
     return queues.map((queue) => new MessageQueue(withoutNamespace(queue.topic, this.settings.namespace), queue.brokerName, queue.queueId));
   }
 
-  /** Attempt `state.times + 1`, on a queue away from the broker that just failed, while time and retries last. */
-  private nextAttempt(prepared: PreparedSend, info: TopicPublishInfo, deadline: number, state: RetryState): Promise<SendResult> {
-    const queue = state.times < 1 + this.settings.retryTimesWhenSendFailed && this.now() < deadline ? this.fault.selectOneMessageQueue(info, state.lastBroker, state.times > 0) : undefined;
-    if (queue === undefined) return this.giveUp(prepared, state);
-    state.times++;
-    state.lastBroker = queue.brokerName;
-    state.brokersSent.push(queue.brokerName);
-    const start = this.now();
-    return this.attempt(prepared, queue, deadline).then(
-      (result) => {
-        this.fault.updateFaultItem(queue.brokerName, this.now() - start, false, true);
-        if (result.sendStatus === 'SEND_OK' || !this.settings.retryAnotherBrokerWhenNotStoreOK) return result;
-        state.notStoredOk = result;
-        return this.nextAttempt(prepared, info, deadline, state);
-      },
-      (error: unknown) => {
-        const failure = toClientError(error);
-        const isResponse = failure.code >= 0 && failure.code < 10000;
-        this.fault.updateFaultItem(queue.brokerName, this.now() - start, true, !isResponse || failure.retriable);
-        if (isResponse && !isRetriableResponseCode(failure.code)) throw failure;
-        this.instance.logger.warn({ err: failure, broker: queue.brokerName, attempt: state.times }, 'send failed; retrying');
-        state.lastError = failure;
-        return this.nextAttempt(prepared, info, deadline, state);
-      },
-    );
-  }
-
-  private giveUp(prepared: PreparedSend, state: RetryState): Promise<SendResult> {
-    if (state.notStoredOk !== undefined) return Promise.resolve(state.notStoredOk);
-    const last = state.lastError;
-    const remark = `Send [${state.brokersSent.length}] times, still failed, cost [${this.now() - state.began}]ms, Topic: ${prepared.topic}, BrokersSent: [${state.brokersSent.join(', ')}]`;
-    return Promise.reject(new MQClientError(last?.code ?? ClientErrorCode.ACCESS_BROKER_TIMEOUT, last ? `${remark}: ${last.remark}` : remark, { cause: last }));
-  }
-
   /** The broker master's address, refreshing the route once if the broker is unknown. */
   async brokerAddress(queue: MessageQueue): Promise<string> {
     let address = this.instance.routes.masterAddress(queue.brokerName);
@@ -210,21 +165,7 @@ export class SendPath {
     return address;
   }
 
-  /** sendKernelImpl: one request to the queue's broker. */
-  private attempt(prepared: PreparedSend, queue: MessageQueue, deadline: number): Promise<SendResult> {
-    const address = this.instance.routes.masterAddress(queue.brokerName);
-    if (address === undefined) return this.brokerAddress(queue).then((found) => this.attemptAt(prepared, queue, found, deadline));
-    return this.attemptAt(prepared, queue, address, deadline);
-  }
-
-  private attemptAt(prepared: PreparedSend, queue: MessageQueue, address: string, deadline: number): Promise<SendResult> {
-    const timeoutMs = deadline - this.now();
-    if (timeoutMs <= 0) return Promise.reject(new MQClientError(ClientErrorCode.ACCESS_BROKER_TIMEOUT, 'sendKernelImpl call timeout'));
-    const header = attemptHeader(prepared, queue, this.now());
-    return this.instance.api.sendMessage(address, prepared.code, header, prepared.body, timeoutMs).then((response) => this.result(prepared, queue, response));
-  }
-
-  private result(prepared: PreparedSend, queue: MessageQueue, response: SendResponse): SendResult {
+  result(prepared: PreparedSend, queue: MessageQueue, response: SendResponse): SendResult {
     const topic = withoutNamespace(queue.topic, this.settings.namespace);
     return {
       sendStatus: response.sendStatus,
@@ -250,5 +191,163 @@ export class SendPath {
     if (queue === undefined) throw new MQClientError(ClientErrorCode.NOT_FOUND_TOPIC_EXCEPTION, `No route info of this topic: ${prepared.topic}`);
     const address = await this.brokerAddress(queue);
     await this.instance.api.sendMessageOneway(address, prepared.code, attemptHeader(prepared, queue, this.now()), prepared.body);
+  }
+}
+
+/**
+ * One send: resolves `promise` once, with the first of a result, a final failure or the deadline.
+ * Default target: attempts on queues chosen away from the broker that just failed, while retries
+ * and time last (a retriable failure, or a result other than SEND_OK with
+ * retryAnotherBrokerWhenNotStoreOK, moves on). An explicit queue or a selector: one attempt.
+ * An attempt still in flight when the send has ended only updates the fault strategy.
+ */
+class SendOperation implements ResponseHandler, TimeoutHandler {
+  readonly promise: Promise<SendResult>;
+  private resolve!: (result: SendResult) => void;
+  private reject!: (error: MQClientError) => void;
+  private entry: SweepEntry | undefined;
+  private ended = false;
+  private prepared!: PreparedSend;
+  /** The route of a default-target send; undefined for one attempt at a chosen queue. */
+  private info: TopicPublishInfo | undefined;
+  private times = 0;
+  /** The brokers of the attempts so far, for the final error: "a" or "a, b, c". */
+  private brokersSent = '';
+  private lastBroker: string | undefined;
+  private timeoutMs = 0;
+  private began = 0;
+  private lastError: MQClientError | undefined;
+  private notStoredOk: SendResult | undefined;
+  private queue!: MessageQueue;
+  private address = '';
+  private attemptStart = 0;
+
+  constructor(
+    private readonly path: SendPath,
+    private readonly target: SendTarget,
+    private readonly deadline: number,
+  ) {
+    this.promise = new Promise<SendResult>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  watch(sweep: TimeoutSweep, timeoutMs: number): void {
+    this.timeoutMs = timeoutMs;
+    this.entry = sweep.addHandler(timeoutMs, this);
+  }
+
+  onTimeout(): void {
+    this.entry = undefined;
+    this.fail(new MQClientError(ClientErrorCode.ACCESS_BROKER_TIMEOUT, `send timed out after ${this.timeoutMs} ms (sendMsgTimeout)`));
+  }
+
+  begin(prepared: PreparedSend): void {
+    if (this.ended) return;
+    this.prepared = prepared;
+    const known = this.path.instance.routes.publishInfo(prepared.topic);
+    if (known?.ok) this.route(known);
+    else this.path.publishInfo(prepared.topic).then((info) => this.route(info), (error: unknown) => this.fail(error));
+  }
+
+  private route(info: TopicPublishInfo): void {
+    if (this.ended) return;
+    const target = this.target;
+    try {
+      if (target.kind === 'queue') return this.attempt(this.path.wireQueue(this.prepared, target.queue));
+      if (target.kind === 'selector') return this.attempt(this.path.select(this.prepared, info, target));
+    } catch (error) {
+      return this.fail(error);
+    }
+    this.info = info;
+    this.began = this.path.now();
+    this.next();
+  }
+
+  /** Attempt `times + 1` of a default-target send, or the end of it. */
+  private next(): void {
+    const info = this.info as TopicPublishInfo;
+    const path = this.path;
+    const queue = this.times < 1 + path.settings.retryTimesWhenSendFailed && path.now() < this.deadline ? path.fault.selectOneMessageQueue(info, this.lastBroker, this.times > 0) : undefined;
+    if (queue === undefined) return this.giveUp();
+    this.times++;
+    this.lastBroker = queue.brokerName;
+    this.brokersSent = this.times === 1 ? queue.brokerName : `${this.brokersSent}, ${queue.brokerName}`;
+    this.attempt(queue);
+  }
+
+  /** sendKernelImpl: one request to the queue's broker. */
+  private attempt(queue: MessageQueue): void {
+    this.queue = queue;
+    const address = this.path.instance.routes.masterAddress(queue.brokerName);
+    if (address !== undefined) return this.attemptAt(address);
+    this.attemptStart = this.path.now();
+    this.path.brokerAddress(queue).then((found) => this.attemptAt(found), (error: unknown) => this.failed(error));
+  }
+
+  private attemptAt(address: string): void {
+    if (this.ended) return;
+    const now = this.path.now();
+    this.address = address;
+    this.attemptStart = now;
+    const timeoutMs = this.deadline - now;
+    if (timeoutMs <= 0) return this.failed(new MQClientError(ClientErrorCode.ACCESS_BROKER_TIMEOUT, 'sendKernelImpl call timeout'));
+    const prepared = this.prepared;
+    this.path.instance.api.sendMessageWith(address, prepared.code, attemptHeader(prepared, this.queue, now), prepared.body, timeoutMs, this);
+  }
+
+  onResponse(response: RemotingCommand): void {
+    let answer: SendResponse;
+    try {
+      answer = processSendResponse(response, this.address);
+    } catch (error) {
+      return this.failed(error);
+    }
+    const result = this.path.result(this.prepared, this.queue, answer);
+    if (this.info === undefined) return this.succeed(result);
+    this.path.fault.updateFaultItem(this.queue.brokerName, this.path.now() - this.attemptStart, false, true);
+    if (this.ended) return;
+    if (result.sendStatus === 'SEND_OK' || !this.path.settings.retryAnotherBrokerWhenNotStoreOK) return this.succeed(result);
+    this.notStoredOk = result;
+    this.next();
+  }
+
+  onError(error: Error): void {
+    this.failed(toClientError(error, this.address));
+  }
+
+  /** An attempt failed: the end of a one-attempt send; else retry unless a broker said no for good. */
+  private failed(error: unknown): void {
+    if (this.info === undefined) return this.fail(error);
+    const failure = toClientError(error);
+    const isResponse = failure.code >= 0 && failure.code < 10000;
+    this.path.fault.updateFaultItem(this.queue.brokerName, this.path.now() - this.attemptStart, true, !isResponse || failure.retriable);
+    if (this.ended) return;
+    if (isResponse && !isRetriableResponseCode(failure.code)) return this.fail(failure);
+    this.path.instance.logger.warn({ err: failure, broker: this.queue.brokerName, attempt: this.times }, 'send failed; retrying');
+    this.lastError = failure;
+    this.next();
+  }
+
+  private giveUp(): void {
+    if (this.notStoredOk !== undefined) return this.succeed(this.notStoredOk);
+    const last = this.lastError;
+    const remark = `Send [${this.times}] times, still failed, cost [${this.path.now() - this.began}]ms, Topic: ${this.prepared.topic}, BrokersSent: [${this.brokersSent}]`;
+    this.fail(new MQClientError(last?.code ?? ClientErrorCode.ACCESS_BROKER_TIMEOUT, last ? `${remark}: ${last.remark}` : remark, { cause: last }));
+  }
+
+  private succeed(result: SendResult): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.entry?.cancel();
+    this.resolve(result);
+  }
+
+  fail(error: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.entry?.cancel();
+    this.reject(toClientError(error));
   }
 }
