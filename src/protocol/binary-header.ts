@@ -83,22 +83,24 @@ function text(bytes: Buffer, from: number, to: number): string {
   return value;
 }
 
-/** Decodes a ROCKETMQ binary header. Throws FrameError when a length points past the header. */
-export function decodeBinaryHeader(bytes: Buffer, body: Buffer | undefined): RemotingCommand {
-  const end = bytes.length;
-  if (end < 2) throw overrun('code');
-  const code = int16(bytes, 0);
-  if (end < 3) throw overrun('language');
-  const language = languageFromByte((bytes[2] as number) << 24 >> 24);
-  if (end < 5) throw overrun('version');
-  const version = int16(bytes, 3);
-  if (end < 9) throw overrun('opaque');
-  const opaque = int32(bytes, 5);
-  if (end < 13) throw overrun('flag');
-  const flag = int32(bytes, 9);
-  if (end < 17) throw overrun('remark length');
-  const remarkLength = int32(bytes, 13);
-  let pos = 17;
+/**
+ * Decodes a ROCKETMQ binary header: bytes[start, end) (a frame's header, read in place). Throws
+ * FrameError when a length points past the header.
+ */
+export function decodeBinaryHeader(bytes: Buffer, body: Buffer | undefined, start = 0, end = bytes.length): RemotingCommand {
+  if (end < start + 2) throw overrun('code');
+  const code = int16(bytes, start);
+  if (end < start + 3) throw overrun('language');
+  const language = languageFromByte((bytes[start + 2] as number) << 24 >> 24);
+  if (end < start + 5) throw overrun('version');
+  const version = int16(bytes, start + 3);
+  if (end < start + 9) throw overrun('opaque');
+  const opaque = int32(bytes, start + 5);
+  if (end < start + 13) throw overrun('flag');
+  const flag = int32(bytes, start + 9);
+  if (end < start + 17) throw overrun('remark length');
+  const remarkLength = int32(bytes, start + 13);
+  let pos = start + 17;
   if (remarkLength < 0 || pos + remarkLength > end) throw overrun('remark');
   const remark = remarkLength === 0 ? undefined : bytes.toString('utf8', pos, pos + remarkLength);
   pos += remarkLength;

@@ -90,20 +90,16 @@ export function createRequestCommand(
 export function createResponse(
   request: Pick<RemotingCommand, 'opaque' | 'serializeType'>,
   code: number,
-  options: { remark?: string | undefined; extFields?: ExtFields; body?: Buffer | undefined } = {},
+  options: { remark?: string | undefined; extFields?: ExtFields; typedHeader?: TypedHeader | undefined; body?: Buffer | undefined } = {},
 ): RemotingCommand {
-  // One literal of one shape whatever the encoding: this runs once per request.
-  return {
-    code,
-    language: 'JAVA',
-    version: SERVER_VERSION,
-    opaque: request.opaque,
-    flag: RemotingFlag.RESPONSE,
-    remark: options.remark,
-    extFields: options.extFields ?? {},
-    body: options.body,
-    serializeType: request.serializeType === SerializeType.ROCKETMQ ? SerializeType.ROCKETMQ : undefined,
-  };
+  // One literal of one shape whatever the encoding (this runs once per request); a typed header
+  // makes the second shape (a receiver's decoded command never has one).
+  const serializeType = request.serializeType === SerializeType.ROCKETMQ ? SerializeType.ROCKETMQ : undefined;
+  const { remark, typedHeader, body } = options;
+  const extFields = options.extFields ?? {};
+  const opaque = request.opaque;
+  if (typedHeader === undefined) return { code, language: 'JAVA', version: SERVER_VERSION, opaque, flag: RemotingFlag.RESPONSE, remark, extFields, body, serializeType };
+  return { code, language: 'JAVA', version: SERVER_VERSION, opaque, flag: RemotingFlag.RESPONSE, remark, extFields, typedHeader, body, serializeType };
 }
 
 function coerceExtFields(raw: unknown): ExtFields {

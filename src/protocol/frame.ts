@@ -32,10 +32,10 @@ export function decodeFrame(frame: Buffer): RemotingCommand {
   if (HEADER_LENGTH_FIELD_BYTES + headerLength > frame.length) {
     throw new FrameError(`header length ${headerLength} is past the end of a ${frame.length}-byte frame`);
   }
-  const header = frame.subarray(HEADER_LENGTH_FIELD_BYTES, HEADER_LENGTH_FIELD_BYTES + headerLength);
-  const body = frame.length > HEADER_LENGTH_FIELD_BYTES + headerLength ? frame.subarray(HEADER_LENGTH_FIELD_BYTES + headerLength) : undefined;
-  if (serializeType === SerializeType.JSON) return decodeJsonHeader(header, body);
-  if (serializeType === SerializeType.ROCKETMQ) return decodeBinaryHeader(header, body);
+  const headerEnd = HEADER_LENGTH_FIELD_BYTES + headerLength;
+  const body = frame.length > headerEnd ? frame.subarray(headerEnd) : undefined;
+  if (serializeType === SerializeType.JSON) return decodeJsonHeader(frame.subarray(HEADER_LENGTH_FIELD_BYTES, headerEnd), body);
+  if (serializeType === SerializeType.ROCKETMQ) return decodeBinaryHeader(frame, body, HEADER_LENGTH_FIELD_BYTES, headerEnd);
   throw new FrameError(`unknown serialize type ${serializeType}`);
 }
 

@@ -16,6 +16,7 @@ import {
   ResponseCode,
   ResponseCodeError,
   type ExtFields,
+  type TypedHeader,
   type Fields,
   type HeaderCodec,
   type HeaderValue,
@@ -29,6 +30,8 @@ export interface HandlerResult {
   readonly code?: number;
   readonly remark?: string;
   readonly extFields?: ExtFields;
+  /** Response header fields still typed (HeaderCodec.typed), written before extFields. */
+  readonly typedHeader?: TypedHeader;
   readonly body?: Buffer | undefined;
 }
 

@@ -229,10 +229,9 @@ function answer(
   if (!('messages' in result)) return mapped;
   const first = result.messages[0];
   if (first === undefined) throw new BrokerError(ResponseCode.SYSTEM_ERROR, 'the store stored nothing');
-  // encode() returns a new object: the two broker fields go straight into it (no spread copies).
-  const extFields = SendMessageResponseHeader.encode(header(first, result.messages));
-  extFields[MessageConst.MSG_REGION] = ctx.config.regionId;
-  extFields[MessageConst.TRACE_SWITCH] = ctx.config.traceOn ? 'true' : 'false';
+  // The header goes to the wire typed (no string per number); region and trace switch after it.
+  const typedHeader = SendMessageResponseHeader.typed(header(first, result.messages));
+  const extFields = { [MessageConst.MSG_REGION]: ctx.config.regionId, [MessageConst.TRACE_SWITCH]: ctx.config.traceOn ? 'true' : 'false' };
   const code = mapped.code ?? ResponseCode.SUCCESS;
-  return mapped.remark === undefined ? { code, extFields } : { code, remark: mapped.remark, extFields };
+  return mapped.remark === undefined ? { code, typedHeader, extFields } : { code, remark: mapped.remark, typedHeader, extFields };
 }
