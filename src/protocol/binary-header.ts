@@ -56,9 +56,13 @@ function sameBytes(known: Buffer | undefined, bytes: Buffer, from: number, lengt
   return true;
 }
 
+/** Every one-byte ASCII string: SEND_MESSAGE_V2's keys and most small numbers, without a hash. */
+const ONE_BYTE: readonly string[] = Array.from({ length: 0x80 }, (_, code) => String.fromCharCode(code));
+
 /** bytes[from, to) as UTF-8 text; a short run is looked up (and kept) in the cache. */
 function text(bytes: Buffer, from: number, to: number): string {
   const length = to - from;
+  if (length === 1 && (bytes[from] as number) < 0x80) return ONE_BYTE[bytes[from] as number] as string;
   // Long runs, and numbers past 4 digits (timestamps, offsets), rarely recur: not cached.
   if (length > SHORT_BYTES || (length > 4 && (bytes[from] as number) <= DIGIT_9)) return bytes.toString('utf8', from, to);
   let hash = length;

@@ -194,3 +194,27 @@ test('header - typed() puts the same fields on the wire as encode(), in both hea
     assert.deepEqual(decodeFrame(typed.subarray(4)).extFields, { name: 'n', count: '-12', offset: '1700000000123', enabled: 'false', limit: '0', bname: 'broker-a' });
   }
 });
+
+test('header - SEND_MESSAGE_V2 decode, written out field by field, returns and throws what the generic decode does', () => {
+  const generic = header(SendMessageRequestHeaderV2.fields, SendMessageRequestHeaderV2.wireNames);
+  const full = { a: 'PG', b: 'T', c: 'TBW102', d: '4', e: '3', f: '0', g: '1700000000123', h: '0', i: 'UNIQ_KEY\u0001AB\u0002', j: '2', k: 'FALSE', l: '16', m: 'true', n: 'broker-a' };
+  const required = { a: 'PG', b: 'T', c: 'TBW102', d: '4', e: '-1', f: '0', g: '1', h: '7' };
+  for (const fields of [full, required, { ...required, j: '0' }, { ...required, n: '' }]) {
+    const decoded = SendMessageRequestHeaderV2.decode(fields);
+    assert.deepEqual(decoded, generic.decode(fields));
+    assert.deepEqual(Object.keys(decoded), Object.keys(generic.decode(fields)), 'absent optional fields are left out');
+  }
+  const bad = [{ ...required, a: undefined }, { ...required, e: 'x' }, { ...required, g: '1.5' }, { ...full, k: 'yes' }, { ...full, l: '99999999999' }];
+  for (const fields of bad) {
+    const input = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Record<string, string>;
+    const expected = (() => {
+      try {
+        generic.decode(input);
+      } catch (error) {
+        return error as HeaderError;
+      }
+      assert.fail(`generic decode accepted ${JSON.stringify(input)}`);
+    })();
+    assert.throws(() => SendMessageRequestHeaderV2.decode(input), (error: unknown) => error instanceof HeaderError && error.field === expected.field && error.message === expected.message);
+  }
+});

@@ -126,6 +126,24 @@ export interface HeaderCodec<F extends Fields> {
 
 export type Infer<C> = C extends HeaderCodec<infer F> ? HeaderValue<F> : never;
 
+/**
+ * One field of a header from extFields: its parsed value, or undefined when an optional field is
+ * absent. Throws a HeaderError naming the field when a required one is absent or a value is not
+ * of its type. Only string values count: a name inherited from Object.prototype ("constructor",
+ * "toString") finds a function, not a field.
+ */
+export function readField<T>(extFields: Readonly<ExtFields>, name: string, wireName: string, spec: FieldSpec<T>): T | undefined {
+  const found: unknown = extFields[wireName];
+  const text = typeof found === 'string' ? found : undefined;
+  if (text === undefined) {
+    if (!spec.isOptional) throw new HeaderError(name, `the custom field <${name}> is null`);
+    return undefined;
+  }
+  const parsed = spec.parse(text);
+  if (parsed === undefined) throw new HeaderError(name, `the custom field <${name}> is not a valid ${spec.type}: ${JSON.stringify(text)}`);
+  return parsed;
+}
+
 /** Declares a header. `wireNames` renames fields on the wire (the same TS type either way). */
 export function header<F extends Fields>(fields: F, wireNames: Partial<Record<keyof F & string, string>> = {}): HeaderCodec<F> {
   const names = Object.keys(fields) as (keyof F & string)[];
@@ -139,18 +157,8 @@ export function header<F extends Fields>(fields: F, wireNames: Partial<Record<ke
     decode(extFields) {
       const value: Record<string, unknown> = {};
       for (const { name, wire: wireName, spec } of plan) {
-        // Only own string values count: a name inherited from Object.prototype is a function, not a field.
-        const found: unknown = extFields[wireName];
-        const text = typeof found === 'string' && Object.hasOwn(extFields, wireName) ? found : undefined;
-        if (text === undefined) {
-          if (!spec.isOptional) throw new HeaderError(name, `the custom field <${name}> is null`);
-          continue;
-        }
-        const parsed = spec.parse(text);
-        if (parsed === undefined) {
-          throw new HeaderError(name, `the custom field <${name}> is not a valid ${spec.type}: ${JSON.stringify(text)}`);
-        }
-        value[name] = parsed;
+        const parsed = readField(extFields, name, wireName, spec);
+        if (parsed !== undefined) value[name] = parsed;
       }
       return value as HeaderValue<F>;
     },

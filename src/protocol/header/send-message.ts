@@ -1,7 +1,7 @@
 // RequestCode.SEND_MESSAGE (10), SEND_MESSAGE_V2 (310) and SEND_BATCH_MESSAGE (320).
 // SEND_MESSAGE uses the long names; SEND_MESSAGE_V2 carries the same fields under one-letter names.
-import type { HeaderFieldSink, TypedHeader } from '../command.js';
-import { bool, header, int, long, str, type HeaderCodec, type Infer } from './define.js';
+import type { ExtFields, HeaderFieldSink, TypedHeader } from '../command.js';
+import { bool, header, int, long, readField, str, type HeaderCodec, type Infer } from './define.js';
 
 const fields = {
   producerGroup: str(),
@@ -67,7 +67,35 @@ class SendMessageV2Fields implements TypedHeader {
   }
 }
 
-export const SendMessageRequestHeaderV2: HeaderCodec<typeof fields> = { ...v2Codec, typed: (value) => new SendMessageV2Fields(value) };
+/** SEND_MESSAGE_V2's decode with the field names written out (FastCodesHeader.decode): what v2Codec.decode returns, errors included. */
+function decodeV2(extFields: Readonly<ExtFields>): SendMessageRequestHeader {
+  type Mutable = { -readonly [K in keyof SendMessageRequestHeader]: SendMessageRequestHeader[K] };
+  const value: Mutable = {
+    producerGroup: readField(extFields, 'producerGroup', 'a', fields.producerGroup) as string,
+    topic: readField(extFields, 'topic', 'b', fields.topic) as string,
+    defaultTopic: readField(extFields, 'defaultTopic', 'c', fields.defaultTopic) as string,
+    defaultTopicQueueNums: readField(extFields, 'defaultTopicQueueNums', 'd', fields.defaultTopicQueueNums) as number,
+    queueId: readField(extFields, 'queueId', 'e', fields.queueId) as number,
+    sysFlag: readField(extFields, 'sysFlag', 'f', fields.sysFlag) as number,
+    bornTimestamp: readField(extFields, 'bornTimestamp', 'g', fields.bornTimestamp) as number,
+    flag: readField(extFields, 'flag', 'h', fields.flag) as number,
+  };
+  const properties = readField(extFields, 'properties', 'i', fields.properties);
+  if (properties !== undefined) value.properties = properties;
+  const reconsumeTimes = readField(extFields, 'reconsumeTimes', 'j', fields.reconsumeTimes);
+  if (reconsumeTimes !== undefined) value.reconsumeTimes = reconsumeTimes;
+  const unitMode = readField(extFields, 'unitMode', 'k', fields.unitMode);
+  if (unitMode !== undefined) value.unitMode = unitMode;
+  const maxReconsumeTimes = readField(extFields, 'maxReconsumeTimes', 'l', fields.maxReconsumeTimes);
+  if (maxReconsumeTimes !== undefined) value.maxReconsumeTimes = maxReconsumeTimes;
+  const batch = readField(extFields, 'batch', 'm', fields.batch);
+  if (batch !== undefined) value.batch = batch;
+  const brokerName = readField(extFields, 'brokerName', 'n', fields.brokerName);
+  if (brokerName !== undefined) value.brokerName = brokerName;
+  return value;
+}
+
+export const SendMessageRequestHeaderV2: HeaderCodec<typeof fields> = { ...v2Codec, decode: decodeV2, typed: (value) => new SendMessageV2Fields(value) };
 
 export const SendMessageResponseHeader = header({
   msgId: str(),
