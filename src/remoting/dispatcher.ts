@@ -70,6 +70,10 @@ export function ok(extFields?: ExtFields, body?: Buffer): HandlerResult {
   return { code: ResponseCode.SUCCESS, ...(extFields ? { extFields } : {}), body };
 }
 
+function notSupported(request: RemotingCommand): HandlerResult {
+  return { code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED, remark: ` request type ${request.code} not supported` };
+}
+
 export class Dispatcher<Ctx> {
   private readonly handlers = new Map<number, Handler<Ctx>>();
 
@@ -88,28 +92,47 @@ export class Dispatcher<Ctx> {
     return [...this.handlers.keys()];
   }
 
-  /** Handles one request and sends its answer; never throws (bugs are re-thrown asynchronously). */
+  /**
+   * Handles one request and sends its answer; never throws (bugs are re-thrown asynchronously).
+   * A handler that answers at once is answered at once; a promise gets one then(), no async chain.
+   */
   dispatch(connection: Connection, request: RemotingCommand): void {
-    void this.answer(connection, request).finally(() => connection.requestDone());
+    const handler = this.handlers.get(request.code);
+    let pending: Promise<HandlerResult> | HandlerResult;
+    try {
+      pending = handler === undefined ? notSupported(request) : handler.handle(this.ctx, request, connection);
+    } catch (error) {
+      this.finish(connection, request, this.errorResponse(request, connection, error));
+      return;
+    }
+    if (!(pending instanceof Promise)) {
+      this.finish(connection, request, createResponse(request, pending.code ?? ResponseCode.SUCCESS, pending));
+      return;
+    }
+    pending.then(
+      (result) => this.finish(connection, request, createResponse(request, result.code ?? ResponseCode.SUCCESS, result)),
+      (error: unknown) => this.finish(connection, request, this.errorResponse(request, connection, error)),
+    );
   }
 
   /** The response a request gets; exposed for tests that drive handlers without a socket. */
   async respond(connection: Connection, request: RemotingCommand): Promise<RemotingCommand> {
     const handler = this.handlers.get(request.code);
-    if (handler === undefined) {
-      return createResponse(request, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, { remark: ` request type ${request.code} not supported` });
-    }
     try {
-      const result = await handler.handle(this.ctx, request, connection);
+      const result = await (handler === undefined ? notSupported(request) : handler.handle(this.ctx, request, connection));
       return createResponse(request, result.code ?? ResponseCode.SUCCESS, result);
     } catch (error) {
-      return createResponse(request, ...this.errorAnswer(request, connection, error));
+      return this.errorResponse(request, connection, error);
     }
   }
 
-  private async answer(connection: Connection, request: RemotingCommand): Promise<void> {
-    const response = await this.respond(connection, request);
+  private finish(connection: Connection, request: RemotingCommand, response: RemotingCommand): void {
     if (!isOneway(request)) connection.send(response);
+    connection.requestDone();
+  }
+
+  private errorResponse(request: RemotingCommand, connection: Connection, error: unknown): RemotingCommand {
+    return createResponse(request, ...this.errorAnswer(request, connection, error));
   }
 
   private errorAnswer(request: RemotingCommand, connection: Connection, error: unknown): [number, { remark: string }] {
