@@ -59,7 +59,7 @@ export class Message {
       if (!Number.isSafeInteger(init.deliverTimeMs) || init.deliverTimeMs < 0) throw illegalArgument(`deliverTimeMs ${init.deliverTimeMs} is not a time in ms`);
       this.properties.set(MessageConst.TIMER_DELIVER_MS, String(init.deliverTimeMs));
     }
-    for (const [name, value] of Object.entries(init.properties ?? {})) this.putUserProperty(name, value);
+    if (init.properties !== undefined) for (const [name, value] of Object.entries(init.properties)) this.putUserProperty(name, value);
   }
 
   get tags(): string | undefined {

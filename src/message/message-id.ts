@@ -70,10 +70,24 @@ export class UniqueIdGenerator {
     const elapsed = Math.max(0, now - this.monthStartMs) >>> 0;
     const counter = this.counter;
     this.counter = (this.counter + 1) & 0xffff;
-    return this.prefix + hex(elapsed, 8) + hex(counter, 4);
+    // One flat string of the 12 varying hex digits (no toString/toUpperCase/padStart strings each).
+    const tail = String.fromCharCode(
+      HEX[elapsed >>> 28] as number,
+      HEX[(elapsed >>> 24) & 15] as number,
+      HEX[(elapsed >>> 20) & 15] as number,
+      HEX[(elapsed >>> 16) & 15] as number,
+      HEX[(elapsed >>> 12) & 15] as number,
+      HEX[(elapsed >>> 8) & 15] as number,
+      HEX[(elapsed >>> 4) & 15] as number,
+      HEX[elapsed & 15] as number,
+      HEX[(counter >>> 12) & 15] as number,
+      HEX[(counter >>> 8) & 15] as number,
+      HEX[(counter >>> 4) & 15] as number,
+      HEX[counter & 15] as number,
+    );
+    return this.prefix + tail;
   }
 }
 
-function hex(value: number, digits: number): string {
-  return value.toString(16).toUpperCase().padStart(digits, '0');
-}
+/** Character codes of the uppercase hex digits. */
+const HEX: readonly number[] = Array.from('0123456789ABCDEF', (digit) => digit.charCodeAt(0));

@@ -29,12 +29,11 @@ import {
   RequestCode,
   ResponseCode,
   SearchOffsetRequestHeader,
-  SendMessageRequestHeaderV2,
-  type SendMessageRequestHeader,
   SendMessageResponseHeader,
   UnregisterClientRequestHeader,
   UpdateConsumerOffsetRequestHeader,
   type ExtFields,
+  type TypedHeader,
   type LockBatchRequestBody,
   type MessageQueue as WireMessageQueue,
   type RemotingCommand,
@@ -120,18 +119,16 @@ export class ClientApi {
     return decodeHeader(() => decodeTopicRouteData(response.body), namesrvAddr);
   }
 
-  /** SEND_MESSAGE_V2 (310) or SEND_BATCH_MESSAGE (320) with the one-letter header. */
-  sendMessage(address: string, code: number, header: SendMessageRequestHeader, body: Buffer, timeoutMs: number): Promise<SendResponse> {
-    return this.transport.invoke(address, { code, typedHeader: SendMessageRequestHeaderV2.typed(header), body }, timeoutMs).then((response) => processSendResponse(response, address));
+  /**
+   * SEND_MESSAGE_V2 (310) or SEND_BATCH_MESSAGE (320) with the one-letter header, already typed
+   * (sendMessageV2Attempt): `handler` gets the raw response (processSendResponse reads it) or the raw error.
+   */
+  sendMessageWith(address: string, code: number, typedHeader: TypedHeader, body: Buffer, timeoutMs: number, handler: ResponseHandler): void {
+    this.transport.invokeWith(address, { code, typedHeader, body }, timeoutMs, handler);
   }
 
-  /** sendMessage() for a caller with one object per send: `handler` gets the raw response (processSendResponse reads it) or the raw error. */
-  sendMessageWith(address: string, code: number, header: SendMessageRequestHeader, body: Buffer, timeoutMs: number, handler: ResponseHandler): void {
-    this.transport.invokeWith(address, { code, typedHeader: SendMessageRequestHeaderV2.typed(header), body }, timeoutMs, handler);
-  }
-
-  async sendMessageOneway(address: string, code: number, header: SendMessageRequestHeader, body: Buffer): Promise<void> {
-    await this.transport.invokeOneway(address, { code, typedHeader: SendMessageRequestHeaderV2.typed(header), body });
+  async sendMessageOneway(address: string, code: number, typedHeader: TypedHeader, body: Buffer): Promise<void> {
+    await this.transport.invokeOneway(address, { code, typedHeader, body });
   }
 
   /** END_TRANSACTION (37), oneway as MQClientAPIImpl.endTransactionOneway; `remark` says why a local transaction failed. */

@@ -11,7 +11,7 @@
  * a transport failure or a response code in the retriable set; another code ends the send. An
  * explicit queue or a selector gets one attempt, as in Java.
  */
-import { isRetriableResponseCode, type RemotingCommand, type SendMessageRequestHeader } from '../../protocol/index.js';
+import { isRetriableResponseCode, sendMessageV2Attempt, type RemotingCommand } from '../../protocol/index.js';
 import type { ResponseHandler } from '../../remoting/index.js';
 import type { ClientInstance } from '../core/client-instance.js';
 import { processSendResponse, type SendResponse, type SendStatus } from '../core/client-api.js';
@@ -41,27 +41,6 @@ export type SendTarget =
   | { readonly kind: 'default' }
   | { readonly kind: 'queue'; readonly queue: MessageQueueLike }
   | { readonly kind: 'selector'; readonly selector: MessageQueueSelector; readonly message: Message };
-
-/** The header of one attempt: the prepared fields plus queue, broker and born time (no spread: this is per message). */
-function attemptHeader(prepared: PreparedSend, queue: MessageQueue, now: number): SendMessageRequestHeader {
-  const base = prepared.header;
-  return {
-    producerGroup: base.producerGroup,
-    topic: base.topic,
-    defaultTopic: base.defaultTopic,
-    defaultTopicQueueNums: base.defaultTopicQueueNums,
-    queueId: queue.queueId,
-    sysFlag: base.sysFlag,
-    bornTimestamp: now,
-    flag: base.flag,
-    properties: base.properties,
-    reconsumeTimes: base.reconsumeTimes,
-    unitMode: base.unitMode,
-    maxReconsumeTimes: base.maxReconsumeTimes,
-    batch: base.batch,
-    brokerName: queue.brokerName,
-  };
-}
 
 export interface SendPathSettings extends SendSettings {
   readonly retryTimesWhenSendFailed: number;
@@ -190,7 +169,7 @@ export class SendPath {
           : this.fault.selectOneMessageQueue(info, undefined, false);
     if (queue === undefined) throw new MQClientError(ClientErrorCode.NOT_FOUND_TOPIC_EXCEPTION, `No route info of this topic: ${prepared.topic}`);
     const address = await this.brokerAddress(queue);
-    await this.instance.api.sendMessageOneway(address, prepared.code, attemptHeader(prepared, queue, this.now()), prepared.body);
+    await this.instance.api.sendMessageOneway(address, prepared.code, sendMessageV2Attempt(prepared.header, queue.queueId, this.now(), queue.brokerName), prepared.body);
   }
 }
 
@@ -294,7 +273,8 @@ class SendOperation implements ResponseHandler, TimeoutHandler {
     const timeoutMs = this.deadline - now;
     if (timeoutMs <= 0) return this.failed(new MQClientError(ClientErrorCode.ACCESS_BROKER_TIMEOUT, 'sendKernelImpl call timeout'));
     const prepared = this.prepared;
-    this.path.instance.api.sendMessageWith(address, prepared.code, attemptHeader(prepared, this.queue, now), prepared.body, timeoutMs, this);
+    const header = sendMessageV2Attempt(prepared.header, this.queue.queueId, now, this.queue.brokerName);
+    this.path.instance.api.sendMessageWith(address, prepared.code, header, prepared.body, timeoutMs, this);
   }
 
   onResponse(response: RemotingCommand): void {

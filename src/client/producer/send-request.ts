@@ -17,7 +17,7 @@ import {
   TopicNames,
   UniqueIdGenerator,
 } from '../../message/index.js';
-import { RequestCode, ResponseCode, type SendMessageRequestHeader } from '../../protocol/index.js';
+import { RequestCode, ResponseCode, type SendMessageV2Base } from '../../protocol/index.js';
 import { compressBody, COMPRESSION_ZLIB_TYPE } from '../compression.js';
 import { illegalArgument, MQClientError } from '../errors.js';
 import type { Message } from '../message.js';
@@ -65,7 +65,7 @@ export interface PreparedSend {
   /** The topic on the wire (with the namespace). */
   readonly topic: string;
   readonly body: Buffer;
-  readonly header: Omit<SendMessageRequestHeader, 'queueId' | 'bornTimestamp' | 'brokerName'>;
+  readonly header: SendMessageV2Base;
   /** UNIQ_KEY, or the UNIQ_KEYs of a batch joined by commas: SendResult.msgId. */
   readonly msgId: string;
 }

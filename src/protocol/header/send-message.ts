@@ -46,7 +46,12 @@ const v2Codec = header(fields, {
  * order and text as v2Codec.encode() (send-message.test.ts compares the bytes).
  */
 class SendMessageV2Fields implements TypedHeader {
-  constructor(private readonly value: SendMessageRequestHeader) {}
+  constructor(
+    private readonly value: SendMessageV2Base,
+    private readonly queueId: number,
+    private readonly bornTimestamp: number,
+    private readonly brokerName: string | undefined,
+  ) {}
 
   write(sink: HeaderFieldSink): void {
     const value = this.value;
@@ -54,17 +59,25 @@ class SendMessageV2Fields implements TypedHeader {
     if (value.topic !== undefined) sink.text('b', value.topic);
     if (value.defaultTopic !== undefined) sink.text('c', value.defaultTopic);
     if (value.defaultTopicQueueNums !== undefined) sink.integer('d', value.defaultTopicQueueNums);
-    if (value.queueId !== undefined) sink.integer('e', value.queueId);
+    if (this.queueId !== undefined) sink.integer('e', this.queueId);
     if (value.sysFlag !== undefined) sink.integer('f', value.sysFlag);
-    if (value.bornTimestamp !== undefined) sink.integer('g', value.bornTimestamp);
+    if (this.bornTimestamp !== undefined) sink.integer('g', this.bornTimestamp);
     if (value.flag !== undefined) sink.integer('h', value.flag);
     if (value.properties !== undefined) sink.text('i', value.properties);
     if (value.reconsumeTimes !== undefined) sink.integer('j', value.reconsumeTimes);
     if (value.unitMode !== undefined) sink.text('k', value.unitMode ? 'true' : 'false');
     if (value.maxReconsumeTimes !== undefined) sink.integer('l', value.maxReconsumeTimes);
     if (value.batch !== undefined) sink.text('m', value.batch ? 'true' : 'false');
-    if (value.brokerName !== undefined) sink.text('n', value.brokerName);
+    if (this.brokerName !== undefined) sink.text('n', this.brokerName);
   }
+}
+
+/** What a send keeps across its attempts: the header without the queue, born time and broker. */
+export type SendMessageV2Base = Omit<SendMessageRequestHeader, 'queueId' | 'bornTimestamp' | 'brokerName'>;
+
+/** One attempt's SEND_MESSAGE_V2 header as a TypedHeader: `base` with this attempt's queue, born time and broker (no merged object). */
+export function sendMessageV2Attempt(base: SendMessageV2Base, queueId: number, bornTimestamp: number, brokerName: string | undefined): TypedHeader {
+  return new SendMessageV2Fields(base, queueId, bornTimestamp, brokerName);
 }
 
 /** SEND_MESSAGE_V2's decode with the field names written out (FastCodesHeader.decode): what v2Codec.decode returns, errors included. */
@@ -95,7 +108,11 @@ function decodeV2(extFields: Readonly<ExtFields>): SendMessageRequestHeader {
   return value;
 }
 
-export const SendMessageRequestHeaderV2: HeaderCodec<typeof fields> = { ...v2Codec, decode: decodeV2, typed: (value) => new SendMessageV2Fields(value) };
+export const SendMessageRequestHeaderV2: HeaderCodec<typeof fields> = {
+  ...v2Codec,
+  decode: decodeV2,
+  typed: (value) => new SendMessageV2Fields(value, value.queueId, value.bornTimestamp, value.brokerName),
+};
 
 export const SendMessageResponseHeader = header({
   msgId: str(),
