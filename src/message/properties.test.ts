@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import {
   decodeProperties,
   encodeProperties,
+  findProperties,
   findProperty,
   NAME_VALUE_SEPARATOR,
   PROPERTY_SEPARATOR,
@@ -47,7 +48,7 @@ test('properties - encode then decode gives the map back', () => {
   assert.deepEqual(decodeProperties(encodeProperties(map)), map);
 });
 
-test('properties - findProperty agrees with decodeProperties (seeded random strings)', () => {
+test('properties - findProperty and findProperties agree with decodeProperties (seeded random strings)', () => {
   const seed = Number(process.env['SEED'] ?? Date.now() % 1_000_000);
   // mulberry32: a small PRNG whose low bits are as random as its high ones.
   let state = seed | 0;
@@ -66,6 +67,9 @@ test('properties - findProperty agrees with decodeProperties (seeded random stri
       for (let index = 0; index < length; index++) text += alphabet[random(alphabet.length)];
       const decoded = decodeProperties(text);
       for (const name of names) assert.equal(findProperty(text, name), decoded.get(name), `${show(text)} / ${name}`);
+      const found: (string | undefined)[] = ['stale'];
+      findProperties(text, names, found);
+      assert.deepEqual(found, names.map((name) => decoded.get(name)), `${show(text)}: findProperties in one pass`);
     }
   } catch (error) {
     console.error(`properties - findProperty agreement failed with SEED=${seed}`);

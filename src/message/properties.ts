@@ -57,6 +57,30 @@ export function encodeProperties(properties: ReadonlyMap<string, string>): strin
 }
 
 /**
+ * Reads several properties in one pass: `found[i]` becomes the value of `names[i]` (a later
+ * duplicate wins, as in findProperty), undefined when absent. For a send path that needs a few
+ * properties of every message; `found` can be reused.
+ */
+export function findProperties(text: string, names: readonly string[], found: (string | undefined)[]): void {
+  for (let at = 0; at < names.length; at++) found[at] = undefined;
+  let index = 0;
+  const length = text.length;
+  while (index < length) {
+    let end = text.indexOf(PROPERTY_SEPARATOR, index);
+    if (end < 0) end = length;
+    for (let at = 0; at < names.length; at++) {
+      const name = names[at] as string;
+      const separator = index + name.length;
+      if (separator < end - 1 && text.charCodeAt(separator) === 1 && text.startsWith(name, index)) {
+        found[at] = text.substring(separator + 1, end);
+        break;
+      }
+    }
+    index = end + 1;
+  }
+}
+
+/**
  * Reads one property without building a map: the broker needs TAGS, KEYS and UNIQ_KEY of every
  * message it stores, and a full decode per message is wasted work on the send path.
  */

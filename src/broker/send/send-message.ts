@@ -30,7 +30,7 @@ import { BrokerError } from '../errors.js';
 import { consumesOrderly, deadLetterQueue, maxReconsumeTimesOf, retryGroup } from '../retry/retry-policy.js';
 import { delayLevelOf, routeDelayed } from '../schedule/schedule-route.js';
 import { checkSend, randomQueueId } from './message-check.js';
-import { isTransactionPrepared, prepareProperties, withProperty } from './message-properties.js';
+import { prepareProperties, withProperty, type PreparedProperties } from './message-properties.js';
 import { putResultToResponse } from './put-result.js';
 import { recallHandleOf, routeTimer } from '../timer/timer-route.js';
 import { TIMER_REQUEST_PROPERTIES } from '../timer/timer-const.js';
@@ -103,8 +103,8 @@ function sysFlagFor(header: SendMessageRequestHeader, topicConfig: TopicConfig, 
  * NO_PERMISSION when rejectTransactionMessage is on, MESSAGE_ILLEGAL inside a batch (a batch is
  * stored whole, in one queue, so one of its messages cannot wait for a decision).
  */
-function isHalfMessage(ctx: BrokerContext, properties: string, reconsumeTimes: number, inBatch: boolean): boolean {
-  if (!isTransactionPrepared(properties) || (reconsumeTimes > 0 && delayLevelOf(properties) > 0)) return false;
+function isHalfMessage(ctx: BrokerContext, prepared: PreparedProperties, reconsumeTimes: number, inBatch: boolean): boolean {
+  if (!prepared.transactionPrepared || (reconsumeTimes > 0 && delayLevelOf(prepared.properties) > 0)) return false;
   if (ctx.config.rejectTransactionMessage) {
     throw new BrokerError(ResponseCode.NO_PERMISSION, `the broker[${ctx.config.brokerIP1}] sending transaction message is forbidden`);
   }
@@ -134,8 +134,8 @@ function storable(
   message: { topic: string; queueId: number; flag: number; body: Buffer; properties: string; sysFlag: number },
   inBatch = false,
 ): { request: PutMessageRequest; uniqKey: string; half: boolean } {
-  const prepared = prepareProperties(message.properties, ctx.config.brokerClusterName, () => ctx.uniqueIds.next(ctx.clock.now()));
-  const half = isHalfMessage(ctx, prepared.properties, header.reconsumeTimes ?? 0, inBatch);
+  const prepared = prepareProperties(message.properties, ctx.config.brokerClusterName, ctx.uniqueIds, ctx.clock);
+  const half = isHalfMessage(ctx, prepared, header.reconsumeTimes ?? 0, inBatch);
   const request: PutMessageRequest = {
     topic: message.topic,
     queueId: message.queueId,
