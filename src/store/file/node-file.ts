@@ -1,37 +1,79 @@
 /**
- * node-file.ts: StoreFile and StoreFileSystem on node:fs/promises. Files are opened O_RDWR|O_CREAT
+ * node-file.ts: StoreFile and StoreFileSystem on node:fs (reads and writes) and node:fs/promises. Files are opened O_RDWR|O_CREAT
  * (never O_APPEND, which would make positional writes append on Linux, and never O_TRUNC).
  *
  * Must not: use any synchronous fs call, retry, or swallow an error.
  */
-import { constants } from 'node:fs';
+import { constants, read, write } from 'node:fs';
 import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { StoreFile, StoreFileSystem } from './store-file.js';
 
 const FILE_MODE = 0o644;
 
+/**
+ * Reads and writes go through node:fs's callback read/write on the handle's descriptor: every
+ * pull and every group write is one of these, and the callback binding costs the event loop a
+ * fraction of FileHandle.read/write's promise path (which adds its own request object, handle
+ * reference counting and an async wrapper per call). The handle stays the owner of the
+ * descriptor: close() waits for such calls still in flight before closing it.
+ */
 class NodeFile implements StoreFile {
+  private inFlight = 0;
+  private onIdle: (() => void) | undefined;
+
   constructor(
     readonly path: string,
     private readonly handle: FileHandle,
   ) {}
 
-  async readAt(target: Buffer, targetOffset: number, length: number, position: number): Promise<number> {
-    let done = 0;
-    while (done < length) {
-      const { bytesRead } = await this.handle.read(target, targetOffset + done, length - done, position + done);
-      if (bytesRead === 0) break;
-      done += bytesRead;
-    }
-    return done;
+  readAt(target: Buffer, targetOffset: number, length: number, position: number): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      this.inFlight++;
+      const step = (done: number): void => {
+        this.call(reject, () =>
+          read(this.handle.fd, target, targetOffset + done, length - done, position + done, (error, bytesRead) => {
+            if (error !== null) return this.settle(() => reject(error));
+            const total = done + bytesRead;
+            if (bytesRead === 0 || total >= length) return this.settle(() => resolve(total));
+            step(total);
+          }),
+        );
+      };
+      step(0);
+    });
   }
 
-  async writeAt(source: Buffer, sourceOffset: number, length: number, position: number): Promise<void> {
-    let done = 0;
-    while (done < length) {
-      const { bytesWritten } = await this.handle.write(source, sourceOffset + done, length - done, position + done);
-      done += bytesWritten;
+  writeAt(source: Buffer, sourceOffset: number, length: number, position: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.inFlight++;
+      const step = (done: number): void => {
+        this.call(reject, () =>
+          write(this.handle.fd, source, sourceOffset + done, length - done, position + done, (error, bytesWritten) => {
+            if (error !== null) return this.settle(() => reject(error));
+            const total = done + bytesWritten;
+            if (total >= length) return this.settle(resolve);
+            step(total);
+          }),
+        );
+      };
+      step(0);
+    });
+  }
+
+  /** Starts a read or write; one refused at once (a bad range, a closed descriptor) ends its call with the error. */
+  private call(reject: (error: unknown) => void, start: () => void): void {
+    try {
+      start();
+    } catch (error) {
+      this.settle(() => reject(error));
     }
+  }
+
+  /** One read or write ended: answers its caller, and lets a waiting close() go on when it was the last. */
+  private settle(answer: () => void): void {
+    this.inFlight--;
+    answer();
+    if (this.inFlight === 0) this.onIdle?.();
   }
 
   datasync(): Promise<void> {
@@ -50,8 +92,10 @@ class NodeFile implements StoreFile {
     return (await this.handle.stat()).size;
   }
 
-  close(): Promise<void> {
-    return this.handle.close();
+  async close(): Promise<void> {
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.onIdle = resolve));
+    this.onIdle = undefined;
+    await this.handle.close();
   }
 }
 
