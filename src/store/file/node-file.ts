@@ -17,6 +17,16 @@ const FILE_MODE = 0o644;
  * reference counting and an async wrapper per call). The handle stays the owner of the
  * descriptor: close() waits for such calls still in flight before closing it.
  */
+/** node:fs read and write: the same positional shape. */
+type PositionalIo = (
+  fd: number,
+  buffer: Buffer,
+  offset: number,
+  length: number,
+  position: number,
+  callback: (error: NodeJS.ErrnoException | null, bytes: number) => void,
+) => void;
+
 class NodeFile implements StoreFile {
   private inFlight = 0;
   private onIdle: (() => void) | undefined;
@@ -27,53 +37,43 @@ class NodeFile implements StoreFile {
   ) {}
 
   readAt(target: Buffer, targetOffset: number, length: number, position: number): Promise<number> {
+    return this.transfer(read as PositionalIo, target, targetOffset, length, position, true);
+  }
+
+  async writeAt(source: Buffer, sourceOffset: number, length: number, position: number): Promise<void> {
+    await this.transfer(write as PositionalIo, source, sourceOffset, length, position, false);
+  }
+
+  /**
+   * Repeats `io` until `length` bytes are moved; a read (`endOk`) also stops at the end of the
+   * file (0 bytes), a write that moves nothing fails. Resolves with the bytes moved. A call
+   * refused at once (a bad range, a closed descriptor) rejects like a failed one; a waiting
+   * close() goes on when the last call in flight ends.
+   */
+  private transfer(io: PositionalIo, buffer: Buffer, offset: number, length: number, position: number, endOk: boolean): Promise<number> {
     return new Promise<number>((resolve, reject) => {
       this.inFlight++;
+      const end = (error: unknown, total: number): void => {
+        this.inFlight--;
+        if (error === null) resolve(total);
+        else reject(error);
+        if (this.inFlight === 0) this.onIdle?.();
+      };
       const step = (done: number): void => {
-        this.call(reject, () =>
-          read(this.handle.fd, target, targetOffset + done, length - done, position + done, (error, bytesRead) => {
-            if (error !== null) return this.settle(() => reject(error));
-            const total = done + bytesRead;
-            if (bytesRead === 0 || total >= length) return this.settle(() => resolve(total));
+        try {
+          io(this.handle.fd, buffer, offset + done, length - done, position + done, (error, moved) => {
+            if (error !== null) return end(error, done);
+            const total = done + moved;
+            if (total >= length || (moved === 0 && endOk)) return end(null, total);
+            if (moved === 0) return end(new Error(`${this.path}: a write of ${length - done} bytes at ${position + done} wrote nothing`), done);
             step(total);
-          }),
-        );
+          });
+        } catch (error) {
+          end(error, done);
+        }
       };
       step(0);
     });
-  }
-
-  writeAt(source: Buffer, sourceOffset: number, length: number, position: number): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.inFlight++;
-      const step = (done: number): void => {
-        this.call(reject, () =>
-          write(this.handle.fd, source, sourceOffset + done, length - done, position + done, (error, bytesWritten) => {
-            if (error !== null) return this.settle(() => reject(error));
-            const total = done + bytesWritten;
-            if (total >= length) return this.settle(resolve);
-            step(total);
-          }),
-        );
-      };
-      step(0);
-    });
-  }
-
-  /** Starts a read or write; one refused at once (a bad range, a closed descriptor) ends its call with the error. */
-  private call(reject: (error: unknown) => void, start: () => void): void {
-    try {
-      start();
-    } catch (error) {
-      this.settle(() => reject(error));
-    }
-  }
-
-  /** One read or write ended: answers its caller, and lets a waiting close() go on when it was the last. */
-  private settle(answer: () => void): void {
-    this.inFlight--;
-    answer();
-    if (this.inFlight === 0) this.onIdle?.();
   }
 
   datasync(): Promise<void> {
