@@ -56,6 +56,12 @@ export function encodeProperties(properties: ReadonlyMap<string, string>): strin
   return text;
 }
 
+/** Whether the property text[index, end) is `name` with a non-empty value (decodeProperties' rules). */
+function isNamed(text: string, index: number, end: number, name: string): boolean {
+  const separator = index + name.length;
+  return separator < end - 1 && text.charCodeAt(separator) === 1 && text.startsWith(name, index);
+}
+
 /**
  * Reads several properties in one pass: `found[i]` becomes the value of `names[i]` (a later
  * duplicate wins, as in findProperty), undefined when absent. For a send path that needs a few
@@ -70,9 +76,8 @@ export function findProperties(text: string, names: readonly string[], found: (s
     if (end < 0) end = length;
     for (let at = 0; at < names.length; at++) {
       const name = names[at] as string;
-      const separator = index + name.length;
-      if (separator < end - 1 && text.charCodeAt(separator) === 1 && text.startsWith(name, index)) {
-        found[at] = text.substring(separator + 1, end);
+      if (isNamed(text, index, end, name)) {
+        found[at] = text.substring(index + name.length + 1, end);
         break;
       }
     }
@@ -91,11 +96,8 @@ export function findProperty(text: string, name: string): string | undefined {
   while (index < length) {
     let end = text.indexOf(PROPERTY_SEPARATOR, index);
     if (end < 0) end = length;
-    const separator = index + name.length;
     // A later duplicate wins, as in decodeProperties, so keep scanning after a match.
-    if (separator < end - 1 && text.charCodeAt(separator) === 1 && text.startsWith(name, index)) {
-      found = text.substring(separator + 1, end);
-    }
+    if (isNamed(text, index, end, name)) found = text.substring(index + name.length + 1, end);
     index = end + 1;
   }
   return found;
