@@ -152,3 +152,19 @@ function batchLimit(limits: GetMessageLimits, request: GetMessageRequest): (size
     return count > limits.maxTransferCountOnMessageInMemory - 1;
   };
 }
+
+/**
+ * A getMessage result's records back to back (a pull response's body): a view when they already
+ * lie back to back in one buffer (readRecords copies a range's records that way), else one copy.
+ */
+export function joinRecords(records: readonly Buffer[], bytes: number): Buffer {
+  const first = records[0];
+  if (first === undefined) return Buffer.alloc(0);
+  let end = first.byteOffset + first.length;
+  for (let index = 1; index < records.length; index++) {
+    const record = records[index] as Buffer;
+    if (record.buffer !== first.buffer || record.byteOffset !== end) return Buffer.concat(records, bytes);
+    end += record.length;
+  }
+  return end - first.byteOffset === bytes ? Buffer.from(first.buffer, first.byteOffset, bytes) : Buffer.concat(records, bytes);
+}

@@ -15,5 +15,6 @@ export {
   type StorePaths,
 } from './config.js';
 export { createMessageStore, type CreateMessageStoreOptions } from './default-message-store.js';
+export { joinRecords } from './get-message.js';
 export type { StoreFile, StoreFileSystem } from './file/store-file.js';
 export { nodeFileSystem } from './file/node-file.js';

@@ -14,7 +14,7 @@ import {
   type TopicConfig,
 } from '../../protocol/index.js';
 import type { Connection, HandlerResult } from '../../remoting/index.js';
-import type { GetMessageResult, GetMessageStatus, MessageFilter } from '../../store/index.js';
+import { joinRecords, type GetMessageResult, type GetMessageStatus, type MessageFilter } from '../../store/index.js';
 import type { BrokerContext } from '../context.js';
 import { BrokerError } from '../errors.js';
 import { expressionFilter, isTagType } from '../filter/sql92-filter.js';
@@ -106,7 +106,7 @@ function toResponse(result: GetMessageResult, header: PullMessageRequestHeader, 
     groupSysFlag: group.groupSysFlag,
   });
   if (code !== ResponseCode.SUCCESS) return { code, remark: result.status, extFields };
-  return { code, extFields, body: Buffer.concat(result.records as Buffer[], result.bytes) };
+  return { code, extFields, body: joinRecords(result.records, result.bytes) };
 }
 
 async function readPull(ctx: BrokerContext, header: PullMessageRequestHeader, consumer: string, filter: MessageFilter): Promise<HandlerResult> {

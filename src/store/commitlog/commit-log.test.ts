@@ -6,6 +6,8 @@ import { BLANK_MAGIC_CODE, createOffsetMessageId, decodeRecord, encodeSocketAddr
 import type { StoreConfig } from '../config.js';
 import type { AppendedMessage, PutMessageResult } from '../message-store.js';
 import { putRequest, smallConfig, startStore, STORE_HOST, withTempDir, type StoreUnderTest } from '../testing/fixture.js';
+import { joinRecords } from '../get-message.js';
+import { ReadBuffers } from './record-reader.js';
 
 async function withStore(overrides: Partial<StoreConfig>, run: (under: StoreUnderTest, root: string) => Promise<void>): Promise<void> {
   await withTempDir(async (root) => {
@@ -198,7 +200,30 @@ test('commit-log - a pull reads records that lie close together with one pread',
       }),
       ['m0', 'm2', 'm4', 'm6', 'm8', 'm10'],
     );
+    // The records are copied out of the read buffer, back to back: the body is a view of them, and
+    // the read buffer goes back to the pool, where the next pull (of the other queue) reuses it.
+    const body = joinRecords(pulled.records, pulled.bytes);
+    assert.deepEqual(body, Buffer.concat(pulled.records));
+    assert.equal(body.buffer, pulled.records[0]?.buffer, 'a view, not a copy');
+    const buffers = (store as unknown as { commitLog: { reader: { buffers: ReadBuffers } } }).commitLog.reader.buffers;
+    assert.equal(buffers.idle, 1);
+    const other = await store.getMessage({ topic: 'TopicTest', queueId: 1, offset: 0, maxMsgNums: 32 });
+    assert.equal(other.records.length, 6);
+    assert.equal(buffers.idle, 1, 'the same buffer again');
+    assert.deepEqual(body, Buffer.concat(pulled.records), 'the first pull is untouched by the second read');
+    assert.equal(decodeRecord(body, 0).kind, 'MESSAGE');
   });
+});
+
+test('commit-log - read buffers: reused, at most the number kept, a large range gets its own', () => {
+  const buffers = new ReadBuffers(1024, 2);
+  const taken = [buffers.take(100), buffers.take(1024), buffers.take(1000)];
+  assert.ok(taken.every((buffer) => buffer.length === 1024));
+  const large = buffers.take(5000);
+  assert.equal(large.length, 5000);
+  for (const buffer of [...taken, large]) buffers.give(buffer);
+  assert.equal(buffers.idle, 2);
+  assert.ok(taken.includes(buffers.take(10)));
 });
 
 test('commit-log - a pull at the end reads the newest records from memory, without a file read', async () => {

@@ -15,6 +15,7 @@ import type { FilePool } from '../file/file-pool.js';
 import { SegmentedFile } from '../file/segmented-file.js';
 import { SerialExecutor } from '../serial-executor.js';
 import { ConsumeQueue, type QueuedCqEntry } from './consume-queue.js';
+import { CqReadCache } from './read-cache.js';
 
 /** What the CommitLog hands over for each stored message. */
 export interface CqDispatch extends QueuedCqEntry {
@@ -46,6 +47,8 @@ export class ConsumeQueueStore {
   private readonly unwritten = new Set<ConsumeQueue>();
   private readonly unsynced = new Set<ConsumeQueue>();
   private readonly flushes = new SerialExecutor();
+  /** Entries last read from the files, for the pulls that follow (bounded). */
+  private readonly readCache = new CqReadCache();
   private pending = 0;
 
   constructor(
@@ -170,7 +173,7 @@ export class ConsumeQueueStore {
     let queue = byId.get(queueId);
     if (queue === undefined) {
       const file = new SegmentedFile(this.pool, join(this.root, topic, String(queueId)), this.fileBytes);
-      queue = new ConsumeQueue(topic, queueId, file, CQ_TAIL_ENTRIES);
+      queue = new ConsumeQueue(topic, queueId, file, CQ_TAIL_ENTRIES, this.readCache);
       byId.set(queueId, queue);
     }
     return queue;

@@ -5,9 +5,10 @@ import { test } from 'node:test';
 import { FilePool } from '../file/file-pool.js';
 import { nodeFileSystem } from '../file/node-file.js';
 import { SegmentedFile } from '../file/segmented-file.js';
-import { withTempDir } from '../testing/fixture.js';
+import { InstrumentedFileSystem, withTempDir } from '../testing/fixture.js';
 import { ConsumeQueue } from './consume-queue.js';
 import { CQ_ENTRY_BYTES, decodeCqEntry } from './cq-entry.js';
+import { CqReadCache } from './read-cache.js';
 
 const FILE_BYTES = 16 * CQ_ENTRY_BYTES;
 const TAIL_ENTRIES = 8;
@@ -96,5 +97,39 @@ test('consume-queue - load keeps entries below the safe offset and drops a torn 
     assert.deepEqual([safe.minOffset, safe.maxOffset], [0, 24]);
     assert.deepEqual(offsetsIn(await safe.read(20, 10)), range(20, 24));
     assert.equal(safe.append(entry(24)), 'APPENDED');
+  });
+});
+
+test('consume-queue - a pull-sized read reads ahead; the next pulls come from the read cache, a truncate drops it', async () => {
+  await withTempDir(async (root) => {
+    const fs = new InstrumentedFileSystem();
+    const pool = new FilePool(fs, 4, () => undefined);
+    const dir = join(root, 'TopicTest', '0');
+    const reads = fs.count(dir);
+    const cache = new CqReadCache();
+    try {
+      const queue = new ConsumeQueue('TopicTest', 0, new SegmentedFile(pool, dir, 4096 * CQ_ENTRY_BYTES), TAIL_ENTRIES, cache);
+      await queue.load(0);
+      for (let offset = 0; offset < 3000; offset++) queue.append(entry(offset));
+      await queue.writePending();
+      const before = reads.reads;
+      // A consumer of the backlog: asks for 800 entries, takes 32, asks again from there.
+      for (let from = 0; from < 1600; from += 32) assert.deepEqual(offsetsIn(await queue.read(from, 800)), range(from, from + 800), `read at ${from}`);
+      const pullReads = reads.reads - before;
+      assert.ok(pullReads >= 1 && pullReads <= 2, `${pullReads} file reads for 50 pulls`);
+      assert.deepEqual(await queue.entryAt(2900), { commitLogOffset: 2901000, size: 100, tagsCode: 2900 }, 'a point read from the files');
+      assert.deepEqual(offsetsIn(await queue.read(1600, 800)), range(1600, 2400), 'the point read left the chunk');
+      assert.equal(reads.reads - before, pullReads + 1);
+
+      await queue.truncate(1700);
+      assert.deepEqual(offsetsIn(await queue.read(1600, 800)), range(1600, 1700), 'nothing past the truncation');
+      for (let offset = 1700; offset < 1800; offset++) queue.append({ ...entry(offset), tagsCode: 7 });
+      await queue.writePending();
+      const again = await queue.read(1600, 200);
+      assert.deepEqual(offsetsIn(again), range(1600, 1800));
+      assert.equal(decodeCqEntry(again, 150 * CQ_ENTRY_BYTES).tagsCode, 7, 'the rewritten entries, not the cached ones');
+    } finally {
+      await pool.closeAll();
+    }
   });
 });

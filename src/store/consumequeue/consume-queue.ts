@@ -4,7 +4,8 @@
  *
  * Entries are appended in memory (dispatch) and written to the files later by writePending(), on
  * the ConsumeQueue flush schedule; sync() fdatasyncs what was written. A small in-memory tail keeps
- * the newest entries, so consumers that follow the tail never read the files.
+ * the newest entries, so consumers that follow the tail never read the files; consumers reading
+ * a backlog are served from a read-ahead chunk (read-cache.ts) between file reads.
  *
  * Invariants: tailStart <= writtenOffset <= maxOffset, minOffset <= maxOffset (retention may move
  * minOffset past tailStart when every entry points below the CommitLog), syncedOffset <= writtenOffset;
@@ -17,6 +18,7 @@
 import { decodeCqEntry, encodeCqEntry, isCqEntryValid, CQ_ENTRY_BYTES, type CqEntry } from './cq-entry.js';
 import type { SegmentedFile } from '../file/segmented-file.js';
 import { SerialExecutor } from '../serial-executor.js';
+import { CqReadCache, READ_AHEAD_ENTRIES } from './read-cache.js';
 
 /** An entry with the queue offset it must land at. */
 export interface QueuedCqEntry extends CqEntry {
@@ -29,6 +31,8 @@ export type AppendOutcome = 'APPENDED' | 'DUPLICATE' | 'GAP';
 const TAIL_ENTRIES_INITIAL = 8;
 /** Entries read from the end of the files in one go while loading. */
 const LOAD_PROBE_ENTRIES = 204;
+/** Reads of at least this many entries (a pull's) read ahead into the read cache. */
+const READ_AHEAD_FROM = 32;
 
 export class ConsumeQueue {
   private min = 0;
@@ -46,6 +50,8 @@ export class ConsumeQueue {
     private readonly file: SegmentedFile,
     /** Entries the tail keeps in memory when nothing is waiting to be written. */
     private readonly tailEntries: number,
+    /** Entries last read from the files, shared by the store's queues (read-cache.ts). */
+    private readonly readCache = new CqReadCache(1),
   ) {}
 
   get minOffset(): number {
@@ -115,12 +121,30 @@ export class ConsumeQueue {
     if (diskEnd < end) {
       this.tail.copy(out, (diskEnd - start) * CQ_ENTRY_BYTES, (diskEnd - this.tailStart) * CQ_ENTRY_BYTES, (end - this.tailStart) * CQ_ENTRY_BYTES);
     }
-    if (start < diskEnd) {
-      const wanted = (diskEnd - start) * CQ_ENTRY_BYTES;
-      const got = await this.file.read(start * CQ_ENTRY_BYTES, out, 0, wanted);
-      if (got < wanted) return out.subarray(0, got - (got % CQ_ENTRY_BYTES));
+    if (start < diskEnd && !this.readCache.copy(this, start, diskEnd, out, 0)) {
+      const got = await this.readFiles(start, diskEnd, out);
+      if (got < diskEnd - start) return out.subarray(0, got * CQ_ENTRY_BYTES);
     }
     return out;
+  }
+
+  /**
+   * Entries [start, end) from the files into `out`; returns how many were read. A read the size
+   * of a pull's (READ_AHEAD_FROM entries or more) reads up to READ_AHEAD_ENTRIES more written
+   * entries and keeps them all in the read cache; a point read (a search, entryAt) does not.
+   */
+  private async readFiles(start: number, end: number, out: Buffer): Promise<number> {
+    if (end - start < READ_AHEAD_FROM) {
+      return Math.floor((await this.file.read(start * CQ_ENTRY_BYTES, out, 0, (end - start) * CQ_ENTRY_BYTES)) / CQ_ENTRY_BYTES);
+    }
+    const aheadEnd = Math.max(end, Math.min(end + READ_AHEAD_ENTRIES, this.written));
+    const chunk = Buffer.allocUnsafe((aheadEnd - start) * CQ_ENTRY_BYTES);
+    const got = Math.floor((await this.file.read(start * CQ_ENTRY_BYTES, chunk, 0, chunk.length)) / CQ_ENTRY_BYTES);
+    const kept = chunk.subarray(0, got * CQ_ENTRY_BYTES);
+    if (!this.removed) this.readCache.keep(this, start, kept);
+    const wanted = Math.min(got, end - start);
+    kept.copy(out, 0, 0, wanted * CQ_ENTRY_BYTES);
+    return wanted;
   }
 
   /** The entry at `queueOffset`, or undefined outside [minOffset, maxOffset) or when unreadable. */
@@ -159,6 +183,7 @@ export class ConsumeQueue {
       if (queueOffset >= this.max) return;
       const keep = Math.max(queueOffset, this.min);
       if (keep < this.written) await this.file.truncate(keep * CQ_ENTRY_BYTES);
+      this.readCache.drop(this);
       this.max = keep;
       this.written = Math.min(this.written, keep);
       this.synced = Math.min(this.synced, keep);
@@ -199,6 +224,7 @@ export class ConsumeQueue {
   /** Removes the files (DELETE_TOPIC); from now on reads find nothing. */
   remove(): Promise<void> {
     this.removed = true;
+    this.readCache.drop(this);
     return this.io.run(() => this.file.removeAll());
   }
 
