@@ -56,7 +56,7 @@ function harness(listener: MessageListenerConcurrently, overrides: Partial<Consu
 }
 
 async function settle(service: ConsumeMessageConcurrentlyService): Promise<void> {
-  for (let round = 0; round < 100 && service.inFlight > 0; round++) await new Promise((resolve) => setImmediate(resolve));
+  for (let round = 0; round < 100 && (service.inFlight > 0 || service.queued > 0); round++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 test('consume concurrently - batches of consumeMessageBatchMaxSize, at most consumeThreadMax at once, offsets committed', async () => {

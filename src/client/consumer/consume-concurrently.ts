@@ -66,6 +66,7 @@ export class ConsumeMessageConcurrentlyService {
   private head = 0;
   private running = 0;
   private stopped = false;
+  private drainImmediate: NodeJS.Immediate | undefined;
   private idle: (() => void) | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -78,10 +79,19 @@ export class ConsumeMessageConcurrentlyService {
     return this.running;
   }
 
+  /** Consume requests submitted and not started yet. */
+  get queued(): number {
+    return this.waiting.length - this.head;
+  }
+
   submitConsumeRequest(messages: readonly ReceivedMessage[], processQueue: ProcessQueue, queue: MessageQueue): void {
     const size = this.host.consumeMessageBatchMaxSize;
     for (let start = 0; start < messages.length; start += size) this.waiting.push({ messages: messages.slice(start, start + size), processQueue, queue });
-    this.drain();
+    // From setImmediate, after the pulls due now (pull-message-service.ts) have gone out.
+    this.drainImmediate ??= setImmediate(() => {
+      this.drainImmediate = undefined;
+      this.drain();
+    });
   }
 
   private drain(): void {
@@ -181,6 +191,8 @@ export class ConsumeMessageConcurrentlyService {
     this.head = 0;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    clearImmediate(this.drainImmediate);
+    this.drainImmediate = undefined;
     if (this.running === 0) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);

@@ -147,11 +147,12 @@ export class PullMessageService {
     switch (status) {
       case 'FOUND':
         request.nextOffset = nextBeginOffset;
-        if (messages.length > 0) {
-          processQueue.putMessage(messages);
-          this.host.submitConsumeRequest(messages, processQueue, queue);
-        }
-        return this.executePullRequestAfterFound(request, messages.length > 0 ? this.host.options.pullInterval : 0);
+        if (messages.length === 0) return this.executePullRequestAfterFound(request, 0);
+        processQueue.putMessage(messages);
+        // The next pull is scheduled before the consumption, so it goes out first (both start
+        // from setImmediate) and its round trip overlaps the listener's work.
+        this.executePullRequestAfterFound(request, this.host.options.pullInterval);
+        return this.host.submitConsumeRequest(messages, processQueue, queue);
       case 'NO_NEW_MSG':
       case 'NO_MATCHED_MSG':
         request.nextOffset = nextBeginOffset;
