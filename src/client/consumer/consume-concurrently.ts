@@ -67,6 +67,8 @@ export class ConsumeMessageConcurrentlyService {
   private running = 0;
   private stopped = false;
   private drainImmediate: NodeJS.Immediate | undefined;
+  /** drain() is running: a listener settled synchronously from inside it does not start another. */
+  private draining = false;
   private idle: (() => void) | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -95,6 +97,8 @@ export class ConsumeMessageConcurrentlyService {
   }
 
   private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
     while (!this.stopped && this.running < this.host.consumeThreadMax && this.head < this.waiting.length) {
       const request = this.waiting[this.head++];
       if (this.head >= 1024 && this.head * 2 >= this.waiting.length) {
@@ -103,15 +107,17 @@ export class ConsumeMessageConcurrentlyService {
       }
       if (request === undefined || request.processQueue.dropped) continue;
       this.running++;
-      void this.consume(request).finally(() => {
-        this.running--;
-        if (this.running === 0) this.idle?.();
-        this.drain();
-      });
+      this.consume(request);
     }
+    this.draining = false;
   }
 
-  private async consume(request: ConsumeRequest): Promise<void> {
+  /**
+   * One listener call and its outcome. No promise of its own: a listener answering at once is
+   * settled at once, a promise through one then(); only a batch with failures takes the async
+   * send-back path. (A consumer of a backlog runs this for every message.)
+   */
+  private consume(request: ConsumeRequest): void {
     const context: ConsumeConcurrentlyContext = { messageQueue: request.queue, delayLevelWhenNextConsume: 0, ackIndex: Number.MAX_SAFE_INTEGER };
     const now = Date.now();
     for (const message of request.messages) {
@@ -121,17 +127,54 @@ export class ConsumeMessageConcurrentlyService {
       message.topic = this.host.userTopic(message.topic);
       message.consumeStartTime = now;
     }
-    let status: ConsumeResult | undefined;
+    let answer: Promise<ConsumeResult> | ConsumeResult;
     try {
-      status = await this.listener(request.messages, context);
+      answer = this.listener(request.messages, context);
     } catch (error) {
-      this.host.logger.warn({ err: error, queue: request.queue.toString() }, 'consumeMessage exception');
+      return this.settle(request, context, undefined, error);
     }
+    if (answer !== null && typeof answer === 'object' && typeof answer.then === 'function') {
+      answer.then(
+        (status) => this.settle(request, context, status),
+        (error: unknown) => this.settle(request, context, undefined, error),
+      );
+    } else {
+      this.settle(request, context, answer as ConsumeResult);
+    }
+  }
+
+  private settle(request: ConsumeRequest, context: ConsumeConcurrentlyContext, answer: ConsumeResult | undefined, error?: unknown): void {
+    if (error !== undefined) this.host.logger.warn({ err: error, queue: request.queue.toString() }, 'consumeMessage exception');
+    let status = answer;
     if (status !== ConsumeResult.SUCCESS && status !== ConsumeResult.RECONSUME_LATER) {
       if (status !== undefined) this.host.logger.warn({ status }, 'consumeMessage returned an unknown status; treated as RECONSUME_LATER');
       status = ConsumeResult.RECONSUME_LATER;
     }
-    if (!request.processQueue.dropped) await this.processConsumeResult(status, context, request);
+    if (request.processQueue.dropped) return this.finish();
+    if (status === ConsumeResult.SUCCESS && context.ackIndex >= request.messages.length - 1) {
+      this.release(request, request.messages);
+      return this.finish();
+    }
+    this.processConsumeResult(status, context, request).then(
+      () => this.finish(),
+      (failure: unknown) => {
+        this.host.logger.warn({ err: failure, queue: request.queue.toString() }, 'processing a consume result failed');
+        this.finish();
+      },
+    );
+  }
+
+  /** A listener call is over: its slot goes to the next request. */
+  private finish(): void {
+    this.running--;
+    if (this.running === 0) this.idle?.();
+    this.drain();
+  }
+
+  /** Consumed messages leave their ProcessQueue; the queue's committable offset moves on. */
+  private release(request: ConsumeRequest, consumed: readonly ReceivedMessage[]): void {
+    const offset = request.processQueue.removeMessage(consumed);
+    if (offset >= 0 && !request.processQueue.dropped) this.host.updateOffset(request.queue, offset);
   }
 
   private async processConsumeResult(status: ConsumeResult, context: ConsumeConcurrentlyContext, request: ConsumeRequest): Promise<void> {
@@ -154,8 +197,7 @@ export class ConsumeMessageConcurrentlyService {
     }
     const consumed = backFailed.length === 0 ? request.messages : request.messages.filter((message) => !backFailed.includes(message));
     if (backFailed.length > 0) this.later(() => this.submitConsumeRequest(backFailed, request.processQueue, request.queue));
-    const offset = request.processQueue.removeMessage(consumed);
-    if (offset >= 0 && !request.processQueue.dropped) this.host.updateOffset(request.queue, offset);
+    this.release(request, consumed);
   }
 
   private later(task: () => void): void {
