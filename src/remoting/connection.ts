@@ -143,8 +143,9 @@ export class Connection {
   /**
    * invoke() for callers that keep one object per operation: `handler` gets the response (any
    * code) or the error (timeout, close, a request too large, too many waiting), later, once.
+   * `now`: the caller's reading of Date.now(), when it has one (the deadline is now + timeoutMs).
    */
-  invokeWith(request: OutgoingRequest, timeoutMs: number, handler: ResponseHandler): void {
+  invokeWith(request: OutgoingRequest, timeoutMs: number, handler: ResponseHandler, now = Date.now()): void {
     const refused = this.refusal();
     if (refused !== undefined) {
       queueMicrotask(() => handler.onError(refused));
@@ -159,7 +160,7 @@ export class Connection {
       queueMicrotask(() => handler.onError(error instanceof Error ? error : new Error(String(error))));
       return;
     }
-    const deadline = Date.now() + timeoutMs;
+    const deadline = now + timeoutMs;
     this.pending.set(opaque, { handler, deadline, timeoutMs, code: request.code });
     if (deadline < this.sweepAt) this.armSweep(deadline);
     this.write(parts);

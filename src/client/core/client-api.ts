@@ -121,10 +121,11 @@ export class ClientApi {
 
   /**
    * SEND_MESSAGE_V2 (310) or SEND_BATCH_MESSAGE (320) with the one-letter header, already typed
-   * (sendMessageV2Attempt): `handler` gets the raw response (processSendResponse reads it) or the raw error.
+   * (sendMessageV2Attempt): `handler` gets the raw response (processSendResponse reads it) or the raw
+   * error. `now`: the caller's Date.now(), when it has one.
    */
-  sendMessageWith(address: string, code: number, typedHeader: TypedHeader, body: Buffer, timeoutMs: number, handler: ResponseHandler): void {
-    this.transport.invokeWith(address, { code, typedHeader, body }, timeoutMs, handler);
+  sendMessageWith(address: string, code: number, typedHeader: TypedHeader, body: Buffer, timeoutMs: number, handler: ResponseHandler, now?: number): void {
+    this.transport.invokeWith(address, { code, typedHeader, body }, timeoutMs, handler, now);
   }
 
   async sendMessageOneway(address: string, code: number, typedHeader: TypedHeader, body: Buffer): Promise<void> {

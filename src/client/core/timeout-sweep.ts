@@ -55,10 +55,10 @@ export class TimeoutSweep {
     return this.addHandler(timeoutMs, { onTimeout });
   }
 
-  /** add() with an object whose onTimeout() is called. */
-  addHandler(timeoutMs: number, handler: TimeoutHandler): SweepEntry {
+  /** add() with an object whose onTimeout() is called; `now`: the caller's clock reading, if it has one. */
+  addHandler(timeoutMs: number, handler: TimeoutHandler, now = this.now()): SweepEntry {
     // Round up, so a deadline never fires early.
-    const index = Math.max(Math.ceil((this.now() + timeoutMs) / this.tickMs), this.swept + 1);
+    const index = Math.max(Math.ceil((now + timeoutMs) / this.tickMs), this.swept + 1);
     let bucket = this.buckets.get(index);
     if (bucket === undefined) {
       bucket = new Set();

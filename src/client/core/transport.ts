@@ -106,10 +106,10 @@ export class ClientTransport {
    * invoke() with a handler instead of a promise (see Connection.invokeWith). The error is the raw
    * remoting or connect error: the handler makes it an MQClientError (toClientError with the address).
    */
-  invokeWith(address: string, request: OutgoingRequest, timeoutMs: number, handler: ResponseHandler): void {
+  invokeWith(address: string, request: OutgoingRequest, timeoutMs: number, handler: ResponseHandler, now?: number): void {
     const known = this.known.get(address);
     if (known !== undefined && !known.closed && !this.closed) {
-      known.invokeWith(request, timeoutMs, handler);
+      known.invokeWith(request, timeoutMs, handler, now);
       return;
     }
     this.connection(address).then(

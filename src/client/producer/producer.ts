@@ -110,7 +110,9 @@ export class Producer {
       const msg = toMessage(message);
       const sendTarget = target(msg, options);
       this.remember(msg.topic);
-      return this.path.sendWithin(options.timeoutMs ?? this.options.sendMsgTimeout, sendTarget, prepareSend(msg, this.settings));
+      // One clock reading for the send's start: Date.now() costs ~0.1 µs here, and a send read it eight times.
+      const now = this.path.now();
+      return this.path.sendWithin(options.timeoutMs ?? this.options.sendMsgTimeout, sendTarget, prepareSend(msg, this.settings, now), now);
     } catch (error) {
       return Promise.reject(error);
     }

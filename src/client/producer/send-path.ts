@@ -100,9 +100,9 @@ export class SendPath {
    * on its way (a large body compressed on the thread pool). Cached routes and connections are
    * used without a detour through the event loop.
    */
-  sendWithin(timeoutMs: number, target: SendTarget, prepared: PreparedSend | Promise<PreparedSend>): Promise<SendResult> {
-    const operation = new SendOperation(this, target, this.now() + timeoutMs);
-    operation.watch(this.sweep, timeoutMs);
+  sendWithin(timeoutMs: number, target: SendTarget, prepared: PreparedSend | Promise<PreparedSend>, now = this.now()): Promise<SendResult> {
+    const operation = new SendOperation(this, target, now, timeoutMs);
+    operation.watch(this.sweep);
     if ('then' in prepared) prepared.then((ready) => operation.begin(ready), (error: unknown) => operation.fail(error));
     else operation.begin(prepared);
     return operation.promise;
@@ -193,28 +193,30 @@ class SendOperation implements ResponseHandler, TimeoutHandler {
   /** The brokers of the attempts so far, for the final error: "a" or "a, b, c". */
   private brokersSent = '';
   private lastBroker: string | undefined;
-  private timeoutMs = 0;
-  private began = 0;
   private lastError: MQClientError | undefined;
   private notStoredOk: SendResult | undefined;
   private queue!: MessageQueue;
   private address = '';
   private attemptStart = 0;
 
+  private readonly deadline: number;
+
+  /** `began`: when the send started (its deadline is `timeoutMs` later); the clock reading of its synchronous first steps. */
   constructor(
     private readonly path: SendPath,
     private readonly target: SendTarget,
-    private readonly deadline: number,
+    private readonly began: number,
+    private readonly timeoutMs: number,
   ) {
+    this.deadline = began + timeoutMs;
     this.promise = new Promise<SendResult>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
   }
 
-  watch(sweep: TimeoutSweep, timeoutMs: number): void {
-    this.timeoutMs = timeoutMs;
-    this.entry = sweep.addHandler(timeoutMs, this);
+  watch(sweep: TimeoutSweep): void {
+    this.entry = sweep.addHandler(this.timeoutMs, this, this.began);
   }
 
   onTimeout(): void {
@@ -226,55 +228,54 @@ class SendOperation implements ResponseHandler, TimeoutHandler {
     if (this.ended) return;
     this.prepared = prepared;
     const known = this.path.instance.routes.publishInfo(prepared.topic);
-    if (known?.ok) this.route(known);
-    else this.path.publishInfo(prepared.topic).then((info) => this.route(info), (error: unknown) => this.fail(error));
+    if (known?.ok) this.route(known, this.began);
+    else this.path.publishInfo(prepared.topic).then((info) => this.route(info, this.path.now()), (error: unknown) => this.fail(error));
   }
 
-  private route(info: TopicPublishInfo): void {
+  /** `now`: the clock's reading, passed along the synchronous steps of an attempt. */
+  private route(info: TopicPublishInfo, now: number): void {
     if (this.ended) return;
     const target = this.target;
     try {
-      if (target.kind === 'queue') return this.attempt(this.path.wireQueue(this.prepared, target.queue));
-      if (target.kind === 'selector') return this.attempt(this.path.select(this.prepared, info, target));
+      if (target.kind === 'queue') return this.attempt(this.path.wireQueue(this.prepared, target.queue), now);
+      if (target.kind === 'selector') return this.attempt(this.path.select(this.prepared, info, target), now);
     } catch (error) {
       return this.fail(error);
     }
     this.info = info;
-    this.began = this.path.now();
-    this.next();
+    this.next(now);
   }
 
   /** Attempt `times + 1` of a default-target send, or the end of it. */
-  private next(): void {
+  private next(now: number): void {
     const info = this.info as TopicPublishInfo;
     const path = this.path;
-    const queue = this.times < 1 + path.settings.retryTimesWhenSendFailed && path.now() < this.deadline ? path.fault.selectOneMessageQueue(info, this.lastBroker, this.times > 0) : undefined;
-    if (queue === undefined) return this.giveUp();
+    const queue = this.times < 1 + path.settings.retryTimesWhenSendFailed && now < this.deadline ? path.fault.selectOneMessageQueue(info, this.lastBroker, this.times > 0) : undefined;
+    if (queue === undefined) return this.giveUp(now);
     this.times++;
     this.lastBroker = queue.brokerName;
     this.brokersSent = this.times === 1 ? queue.brokerName : `${this.brokersSent}, ${queue.brokerName}`;
-    this.attempt(queue);
+    this.attempt(queue, now);
   }
 
   /** sendKernelImpl: one request to the queue's broker. */
-  private attempt(queue: MessageQueue): void {
+  private attempt(queue: MessageQueue, now: number): void {
     this.queue = queue;
     const address = this.path.instance.routes.masterAddress(queue.brokerName);
-    if (address !== undefined) return this.attemptAt(address);
-    this.attemptStart = this.path.now();
-    this.path.brokerAddress(queue).then((found) => this.attemptAt(found), (error: unknown) => this.failed(error));
+    if (address !== undefined) return this.attemptAt(address, now);
+    this.attemptStart = now;
+    this.path.brokerAddress(queue).then((found) => this.attemptAt(found, this.path.now()), (error: unknown) => this.failed(error));
   }
 
-  private attemptAt(address: string): void {
+  private attemptAt(address: string, now: number): void {
     if (this.ended) return;
-    const now = this.path.now();
     this.address = address;
     this.attemptStart = now;
     const timeoutMs = this.deadline - now;
     if (timeoutMs <= 0) return this.failed(new MQClientError(ClientErrorCode.ACCESS_BROKER_TIMEOUT, 'sendKernelImpl call timeout'));
     const prepared = this.prepared;
     const header = sendMessageV2Attempt(prepared.header, this.queue.queueId, now, this.queue.brokerName);
-    this.path.instance.api.sendMessageWith(address, prepared.code, header, prepared.body, timeoutMs, this);
+    this.path.instance.api.sendMessageWith(address, prepared.code, header, prepared.body, timeoutMs, this, now);
   }
 
   onResponse(response: RemotingCommand): void {
@@ -286,11 +287,13 @@ class SendOperation implements ResponseHandler, TimeoutHandler {
     }
     const result = this.path.result(this.prepared, this.queue, answer);
     if (this.info === undefined) return this.succeed(result);
-    this.path.fault.updateFaultItem(this.queue.brokerName, this.path.now() - this.attemptStart, false, true);
+    const fault = this.path.fault;
+    // The clock is read only when something needs it (a send that ends well with the fault strategy off: never).
+    if (fault.sendLatencyFaultEnable) fault.updateFaultItem(this.queue.brokerName, this.path.now() - this.attemptStart, false, true);
     if (this.ended) return;
     if (result.sendStatus === 'SEND_OK' || !this.path.settings.retryAnotherBrokerWhenNotStoreOK) return this.succeed(result);
     this.notStoredOk = result;
-    this.next();
+    this.next(this.path.now());
   }
 
   onError(error: Error): void {
@@ -302,18 +305,19 @@ class SendOperation implements ResponseHandler, TimeoutHandler {
     if (this.info === undefined) return this.fail(error);
     const failure = toClientError(error);
     const isResponse = failure.code >= 0 && failure.code < 10000;
-    this.path.fault.updateFaultItem(this.queue.brokerName, this.path.now() - this.attemptStart, true, !isResponse || failure.retriable);
+    const now = this.path.now();
+    this.path.fault.updateFaultItem(this.queue.brokerName, now - this.attemptStart, true, !isResponse || failure.retriable);
     if (this.ended) return;
     if (isResponse && !isRetriableResponseCode(failure.code)) return this.fail(failure);
     this.path.instance.logger.warn({ err: failure, broker: this.queue.brokerName, attempt: this.times }, 'send failed; retrying');
     this.lastError = failure;
-    this.next();
+    this.next(now);
   }
 
-  private giveUp(): void {
+  private giveUp(now: number): void {
     if (this.notStoredOk !== undefined) return this.succeed(this.notStoredOk);
     const last = this.lastError;
-    const remark = `Send [${this.times}] times, still failed, cost [${this.path.now() - this.began}]ms, Topic: ${this.prepared.topic}, BrokersSent: [${this.brokersSent}]`;
+    const remark = `Send [${this.times}] times, still failed, cost [${now - this.began}]ms, Topic: ${this.prepared.topic}, BrokersSent: [${this.brokersSent}]`;
     this.fail(new MQClientError(last?.code ?? ClientErrorCode.ACCESS_BROKER_TIMEOUT, last ? `${remark}: ${last.remark}` : remark, { cause: last }));
   }
 

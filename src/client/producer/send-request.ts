@@ -107,12 +107,12 @@ function baseHeader(settings: SendSettings, topic: string, sysFlag: number, flag
  * One message, as sendKernelImpl fills SendMessageRequestHeader. Sets UNIQ_KEY on `message`.
  * Synchronous unless a large body is compressed on the thread pool.
  */
-export function prepareSend(message: Message, settings: SendSettings): PreparedSend | Promise<PreparedSend> {
+export function prepareSend(message: Message, settings: SendSettings, now = Date.now()): PreparedSend | Promise<PreparedSend> {
   checkTopic(message.topic);
   checkBody(message.body, settings);
   let msgId = message.properties.get(MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
   if (msgId === undefined) {
-    msgId = createUniqId();
+    msgId = createUniqId(now);
     message.properties.set(MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX, msgId);
   }
   const id = msgId;
