@@ -103,8 +103,8 @@ export class SendPath {
   sendWithin(timeoutMs: number, target: SendTarget, prepared: PreparedSend | Promise<PreparedSend>, now = this.now()): Promise<SendResult> {
     const operation = new SendOperation(this, target, now, timeoutMs);
     operation.watch(this.sweep);
-    if ('then' in prepared) prepared.then((ready) => operation.begin(ready), (error: unknown) => operation.fail(error));
-    else operation.begin(prepared);
+    if ('then' in prepared) prepared.then((ready) => operation.begin(ready, this.now()), (error: unknown) => operation.fail(error));
+    else operation.begin(prepared, now);
     return operation.promise;
   }
 
@@ -224,11 +224,12 @@ class SendOperation implements ResponseHandler, TimeoutHandler {
     this.fail(new MQClientError(ClientErrorCode.ACCESS_BROKER_TIMEOUT, `send timed out after ${this.timeoutMs} ms (sendMsgTimeout)`));
   }
 
-  begin(prepared: PreparedSend): void {
+  /** `now`: the clock's reading (the send's start, unless its body was compressed on the thread pool). */
+  begin(prepared: PreparedSend, now: number): void {
     if (this.ended) return;
     this.prepared = prepared;
     const known = this.path.instance.routes.publishInfo(prepared.topic);
-    if (known?.ok) this.route(known, this.began);
+    if (known?.ok) this.route(known, now);
     else this.path.publishInfo(prepared.topic).then((info) => this.route(info, this.path.now()), (error: unknown) => this.fail(error));
   }
 
