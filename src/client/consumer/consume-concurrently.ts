@@ -122,8 +122,7 @@ export class ConsumeMessageConcurrentlyService {
     const now = Date.now();
     for (const message of request.messages) {
       // resetRetryAndNamespace: a retry message is handed over under its original topic.
-      const original = message.properties[MessageConst.RETRY_TOPIC];
-      if (original !== undefined && message.topic === this.host.retryTopic) message.topic = original;
+      if (message.topic === this.host.retryTopic) message.topic = message.getProperty(MessageConst.RETRY_TOPIC) ?? message.topic;
       message.topic = this.host.userTopic(message.topic);
       message.consumeStartTime = now;
     }

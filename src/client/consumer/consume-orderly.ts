@@ -119,8 +119,7 @@ export class ConsumeMessageOrderlyService {
   private async consumeBatch(messages: ReceivedMessage[], processQueue: ProcessQueue, run: QueueRun): Promise<void> {
     const context: ConsumeOrderlyContext = { messageQueue: run.queue, suspendCurrentQueueTimeMillis: -1 };
     for (const message of messages) {
-      const original = message.properties[MessageConst.RETRY_TOPIC];
-      if (original !== undefined && message.topic === this.host.retryTopic) message.topic = original;
+      if (message.topic === this.host.retryTopic) message.topic = message.getProperty(MessageConst.RETRY_TOPIC) ?? message.topic;
       message.topic = this.host.userTopic(message.topic);
       message.consumeStartTime = Date.now();
     }

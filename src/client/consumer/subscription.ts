@@ -35,6 +35,11 @@ export function buildSubscriptionData(topic: string, expression: SubscriptionExp
 
 /** The client-side filter of PullAPIWrapper.processPullResult: tag subscriptions keep only their tags. */
 export function matchesTags(subscription: SubscriptionData, tags: string | undefined): boolean {
-  if (subscription.tagsSet.length === 0 || subscription.expressionType !== 'TAG' || subscription.classFilterMode) return true;
+  if (!filtersTags(subscription)) return true;
   return tags !== undefined && subscription.tagsSet.includes(tags);
+}
+
+/** Whether matchesTags looks at the tags at all (a tag subscription other than `*`). */
+export function filtersTags(subscription: SubscriptionData): boolean {
+  return subscription.tagsSet.length > 0 && subscription.expressionType === 'TAG' && !subscription.classFilterMode;
 }
