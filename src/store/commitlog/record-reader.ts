@@ -54,15 +54,15 @@ const POOLED_KEPT = 16;
 /** Bytes of a record header that hold STORETIMESTAMP whatever the host lengths. */
 const STORE_TIMESTAMP_HEADER_BYTES = RecordOffset.BORN_HOST + IPV6_ADDRESS_BYTES + 8;
 
-/** Whether `bytes` starts with the header of a `size`-byte record stored at `offset`. */
-function isRecordAt(bytes: Buffer, offset: number, size?: number): boolean {
-  if (bytes.length < RecordOffset.PHYSICAL_OFFSET + 8) return false;
-  const total = bytes.readInt32BE(RecordOffset.TOTAL_SIZE);
-  const magic = bytes.readInt32BE(RecordOffset.MAGIC_CODE);
+/** Whether bytes[at, end) starts with the header of a `size`-byte record stored at `offset`. */
+function isRecordAt(bytes: Buffer, offset: number, size?: number, at = 0, end = bytes.length): boolean {
+  if (end - at < RecordOffset.PHYSICAL_OFFSET + 8) return false;
+  const total = bytes.readInt32BE(at + RecordOffset.TOTAL_SIZE);
+  const magic = bytes.readInt32BE(at + RecordOffset.MAGIC_CODE);
   if (magic !== MESSAGE_MAGIC_CODE_V1 && magic !== MESSAGE_MAGIC_CODE_V2) return false;
   if (total < RECORD_FIXED_BYTES || (size !== undefined && total !== size)) return false;
   try {
-    return readLong(bytes, RecordOffset.PHYSICAL_OFFSET) === offset;
+    return readLong(bytes, at + RecordOffset.PHYSICAL_OFFSET) === offset;
   } catch {
     return false; // An int64 beyond 2^53 is not an offset we wrote.
   }
@@ -222,7 +222,7 @@ export class RecordReader {
       const whole = group.filter((index) => {
         const span = spans[index] as ReadSpan;
         const from = span.offset - first.offset;
-        return from + span.size <= got && isRecordAt(bytes.subarray(from, from + span.size), span.offset, span.size);
+        return from + span.size <= got && isRecordAt(bytes, span.offset, span.size, from, from + span.size);
       });
       const records = Buffer.allocUnsafe(whole.reduce((sum, index) => sum + (spans[index] as ReadSpan).size, 0));
       let at = 0;
