@@ -88,10 +88,21 @@ function text(bytes: Buffer, from: number, to: number): string {
 }
 
 /**
- * Decodes a ROCKETMQ binary header: bytes[start, end) (a frame's header, read in place). Throws
- * FrameError when a length points past the header.
+ * Receives a binary header read in place (readBinaryHeader): first its fixed fields, then each
+ * extFields pair whose key and value are both non-empty (Java drops the others), as byte ranges
+ * of the header's buffer. A reader that needs a few known fields (a send's answer) matches their
+ * key bytes and skips the rest, without a string per key or an extFields object.
  */
-export function decodeBinaryHeader(bytes: Buffer, body: Buffer | undefined, start = 0, end = bytes.length): RemotingCommand {
+export interface BinaryHeaderReader {
+  head(code: number, language: string, version: number, opaque: number, flag: number, remark: string | undefined): void;
+  field(bytes: Buffer, keyAt: number, keyLength: number, valueAt: number, valueLength: number): void;
+}
+
+/**
+ * Reads the ROCKETMQ binary header bytes[start, end) (a frame's header, in place) into `reader`.
+ * Throws FrameError when a length points past the header; the reader may have seen part of it.
+ */
+export function readBinaryHeader(bytes: Buffer, start: number, end: number, reader: BinaryHeaderReader): void {
   if (end < start + 2) throw overrun('code');
   const code = int16(bytes, start);
   if (end < start + 3) throw overrun('language');
@@ -113,7 +124,7 @@ export function decodeBinaryHeader(bytes: Buffer, body: Buffer | undefined, star
   pos += 4;
   if (extLength < 0 || pos + extLength > end) throw overrun('extFields');
   if (pos + extLength !== end) throw new FrameError('binary header: bytes after extFields');
-  const extFields: ExtFields = {};
+  reader.head(code, language, version, opaque, flag, remark);
   while (pos < end) {
     if (pos + 2 > end) throw overrun('extFields key length');
     const keyLength = int16(bytes, pos);
@@ -125,10 +136,53 @@ export function decodeBinaryHeader(bytes: Buffer, body: Buffer | undefined, star
     const valueLength = int32(bytes, pos);
     pos += 4;
     if (valueLength < 0 || pos + valueLength > end) throw overrun('extFields value');
-    if (keyLength > 0 && valueLength > 0) extFields[text(bytes, keyAt, keyAt + keyLength)] = text(bytes, pos, pos + valueLength);
+    if (keyLength > 0 && valueLength > 0) reader.field(bytes, keyAt, keyLength, pos, valueLength);
     pos += valueLength;
   }
+}
+
+/** decodeBinaryHeader's reader: the whole command, a string per key and value. Reused (decoding is synchronous). */
+class CommandReader implements BinaryHeaderReader {
+  code = 0;
+  language = '';
+  version = 0;
+  opaque = 0;
+  flag = 0;
+  remark: string | undefined;
+  extFields: ExtFields = {};
+
+  head(code: number, language: string, version: number, opaque: number, flag: number, remark: string | undefined): void {
+    this.code = code;
+    this.language = language;
+    this.version = version;
+    this.opaque = opaque;
+    this.flag = flag;
+    this.remark = remark;
+    this.extFields = {};
+  }
+
+  field(bytes: Buffer, keyAt: number, keyLength: number, valueAt: number, valueLength: number): void {
+    this.extFields[text(bytes, keyAt, keyAt + keyLength)] = text(bytes, valueAt, valueAt + valueLength);
+  }
+}
+
+const commandReader = new CommandReader();
+
+/**
+ * Decodes a ROCKETMQ binary header: bytes[start, end) (a frame's header, read in place). Throws
+ * FrameError when a length points past the header.
+ */
+export function decodeBinaryHeader(bytes: Buffer, body: Buffer | undefined, start = 0, end = bytes.length): RemotingCommand {
+  const reader = commandReader;
+  readBinaryHeader(bytes, start, end, reader);
+  const { code, language, version, opaque, flag, remark, extFields } = reader;
+  reader.extFields = {};
   return { code, language, version, opaque, flag, remark, extFields, body, serializeType: SerializeType.ROCKETMQ };
+}
+
+/** bytes[from, to) as text, as decodeBinaryHeader reads keys and values (short recurring ones from its cache). */
+export function binaryHeaderText(bytes: Buffer, from: number, to: number): string {
+  return text(bytes, from, to);
 }
 
 /**

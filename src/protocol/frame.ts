@@ -14,7 +14,7 @@
  * trustworthy after it, so the connection is closed (NettyDecoder.java).
  */
 import { copyBinaryHeader, decodeBinaryHeader, writeBinaryHeader } from './binary-header.js';
-import { decodeJsonHeader, jsonHeaderText, SerializeType, type RemotingCommand } from './command.js';
+import { decodeJsonHeader, jsonHeaderText, RemotingFlag, SerializeType, type RemotingCommand } from './command.js';
 import { FrameError } from './errors.js';
 
 const MiB = 1024 * 1024;
@@ -37,6 +37,36 @@ export function decodeFrame(frame: Buffer): RemotingCommand {
   if (serializeType === SerializeType.JSON) return decodeJsonHeader(frame.subarray(HEADER_LENGTH_FIELD_BYTES, headerEnd), body);
   if (serializeType === SerializeType.ROCKETMQ) return decodeBinaryHeader(frame, body, HEADER_LENGTH_FIELD_BYTES, headerEnd);
   throw new FrameError(`unknown serialize type ${serializeType}`);
+}
+
+/** Where the header of `frame` (the bytes after the length field) starts: after the header length field. */
+export const FRAME_HEADER_AT = HEADER_LENGTH_FIELD_BYTES;
+
+/**
+ * The end of the ROCKETMQ binary header of `frame` (the bytes after the length field); undefined
+ * for a JSON header or a header length past the frame (decodeFrame reports those).
+ */
+export function binaryHeaderEnd(frame: Buffer): number | undefined {
+  if (frame.length < HEADER_LENGTH_FIELD_BYTES) return undefined;
+  const mark = frame.readUInt32BE(0);
+  const end = HEADER_LENGTH_FIELD_BYTES + (mark & 0x00ffffff);
+  return mark >>> 24 === SerializeType.ROCKETMQ && end <= frame.length ? end : undefined;
+}
+
+/** code + language + version before the opaque; opaque before the flag (binary-header.ts's table). */
+const BINARY_OPAQUE_AT = HEADER_LENGTH_FIELD_BYTES + 5;
+const BINARY_FLAG_AT = BINARY_OPAQUE_AT + 4;
+
+/**
+ * The opaque of a response whose header is ROCKETMQ binary, read without decoding the header, so
+ * the waiting request can be found first; undefined for a request, a JSON header or a frame too
+ * short to hold the fields (decodeFrame then reports it).
+ */
+export function binaryResponseOpaque(frame: Buffer): number | undefined {
+  const end = binaryHeaderEnd(frame);
+  if (end === undefined || end < BINARY_FLAG_AT + 4) return undefined;
+  if ((frame.readInt32BE(BINARY_FLAG_AT) & RemotingFlag.RESPONSE) === 0) return undefined;
+  return frame.readInt32BE(BINARY_OPAQUE_AT);
 }
 
 /**

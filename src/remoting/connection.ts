@@ -10,6 +10,7 @@
  */
 import type { Socket } from 'node:net';
 import {
+  binaryResponseOpaque,
   createRequestCommand,
   decodeFrame,
   describeRequestCode,
@@ -65,6 +66,13 @@ export interface OutgoingRequest {
 export interface ResponseHandler {
   onResponse(response: RemotingCommand): void;
   onError(error: Error): void;
+  /**
+   * Optional: reads a response whose header is ROCKETMQ binary straight from its frame (the bytes
+   * after the length field), without the generic decode. True: it took the frame, and that was
+   * its one outcome. False: the frame is decoded as usual and goes to onResponse (or, when it is
+   * malformed, the connection closes and onError follows).
+   */
+  onResponseFrame?(frame: Buffer): boolean;
 }
 
 interface Pending {
@@ -296,6 +304,16 @@ export class Connection {
 
   private onFrame(frame: Buffer): void {
     if (this.closedReason !== undefined) return;
+    const opaque = binaryResponseOpaque(frame);
+    if (opaque !== undefined) {
+      const pending = this.pending.get(opaque);
+      if (pending?.handler.onResponseFrame !== undefined) {
+        // Out of the map first: whatever the handler does, it cannot get a second outcome.
+        this.pending.delete(opaque);
+        if (pending.handler.onResponseFrame(frame)) return;
+        this.pending.set(opaque, pending);
+      }
+    }
     const command = decodeFrame(frame);
     if (isResponse(command)) {
       const pending = this.pending.get(command.opaque);

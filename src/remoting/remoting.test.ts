@@ -11,10 +11,11 @@ import {
   FrameError,
   FRAME_BYTES_MAX,
   RemotingFlag,
+  SerializeType,
   type RemotingCommand,
 } from '../protocol/index.js';
 import { RemotingClient } from './client.js';
-import type { Connection } from './connection.js';
+import type { Connection, ResponseHandler } from './connection.js';
 import { RemotingClosedError, RemotingConnectError, RemotingTimeoutError, RemotingTooMuchRequestError } from './errors.js';
 import { RemotingServer, type RemotingServerOptions } from './server.js';
 
@@ -426,4 +427,35 @@ test('remoting - connect failures are RemotingConnectErrors', LIMIT, async (t) =
     client.connection(`127.0.0.1:${port}`),
     (error: unknown) => error instanceof RemotingConnectError && (error.cause as Error | undefined)?.message === 'client closed',
   );
+});
+
+test('remoting - a handler may read a binary response frame itself; one it declines, and every JSON one, is decoded for onResponse', LIMIT, async (t) => {
+  const { logger } = captureLogger();
+  const { address } = await startServer(t, logger, echo);
+  const outcomes: string[] = [];
+  /** Takes the frame when its request asked for it (extFields take=yes), and checks the frame is this request's answer. */
+  const handler = (label: string): ResponseHandler => ({
+    onResponseFrame(frame: Buffer): boolean {
+      const command = decodeFrame(frame);
+      outcomes.push(`${label} frame ${command.extFields['take']}`);
+      return command.extFields['take'] === 'yes';
+    },
+    onResponse(response: RemotingCommand): void {
+      outcomes.push(`${label} response ${response.extFields['take']} ${response.body?.toString()}`);
+    },
+    onError(error: Error): void {
+      outcomes.push(`${label} error ${error.message}`);
+    },
+  });
+  for (const serializeType of [SerializeType.ROCKETMQ, SerializeType.JSON]) {
+    const client = startClient(t, logger, { serializeType });
+    const connection = await client.connection(address);
+    outcomes.length = 0;
+    connection.invokeWith({ code: 11, extFields: { take: 'yes' } }, 5000, handler('a'));
+    connection.invokeWith({ code: 11, extFields: { take: 'no' } }, 5000, handler('b'));
+    await waitFor(() => outcomes.length >= (serializeType === SerializeType.ROCKETMQ ? 3 : 2) && connection.pendingRequests === 0, 'both answers');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const expected = serializeType === SerializeType.ROCKETMQ ? ['a frame yes', 'b frame no', 'b response no pong'] : ['a response yes pong', 'b response no pong'];
+    assert.deepEqual(outcomes, expected, `serializeType ${serializeType}`);
+  }
 });

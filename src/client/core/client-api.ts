@@ -25,6 +25,7 @@ import {
   PullMessageResponseHeader,
   PullSysFlag,
   QueryConsumerOffsetRequestHeader,
+  readSendMessageResponse,
   QueryConsumerOffsetResponseHeader,
   RequestCode,
   ResponseCode,
@@ -267,6 +268,27 @@ export class ClientApi {
     const response = await this.call(address, RequestCode.CONSUMER_SEND_MSG_BACK, extFields, OFFSET_REQUEST_TIMEOUT_MS);
     if (response.code !== ResponseCode.SUCCESS) throw brokerError(response, address);
   }
+}
+
+/**
+ * processSendResponse for a response frame with a binary header, read in place
+ * (readSendMessageResponse): the same SendResponse, without decoding the whole header. Undefined
+ * when the frame needs the generic path: a code that is not a result (its error carries the
+ * remark), or a header the fast reader leaves to the generic decode.
+ */
+export function readSendResponse(frame: Buffer): SendResponse | undefined {
+  const fields = readSendMessageResponse(frame);
+  const sendStatus = fields === undefined ? undefined : SEND_STATUS.get(fields.code);
+  if (fields === undefined || sendStatus === undefined) return undefined;
+  return {
+    sendStatus,
+    offsetMsgId: fields.msgId,
+    queueId: fields.queueId,
+    queueOffset: fields.queueOffset,
+    transactionId: fields.transactionId,
+    regionId: fields.regionId || 'DefaultRegion',
+    traceOn: fields.traceOn !== 'false',
+  };
 }
 
 /** MQClientAPIImpl.processSendResponse: SUCCESS and the three "stored, but" codes are results. */

@@ -14,7 +14,7 @@
 import { isRetriableResponseCode, sendMessageV2Attempt, type RemotingCommand } from '../../protocol/index.js';
 import type { ResponseHandler } from '../../remoting/index.js';
 import type { ClientInstance } from '../core/client-instance.js';
-import { processSendResponse, type SendResponse, type SendStatus } from '../core/client-api.js';
+import { processSendResponse, readSendResponse, type SendResponse, type SendStatus } from '../core/client-api.js';
 import type { SweepEntry, TimeoutHandler, TimeoutSweep } from '../core/timeout-sweep.js';
 import { ClientErrorCode, MQClientError, toClientError } from '../errors.js';
 import { MessageQueue, type Message, type MessageQueueLike } from '../message.js';
@@ -279,6 +279,14 @@ class SendOperation implements ResponseHandler, TimeoutHandler {
     this.path.instance.api.sendMessageWith(address, prepared.code, header, prepared.body, timeoutMs, this, now);
   }
 
+  /** The common answer (a result code, a well-formed binary header) without the generic decode. */
+  onResponseFrame(frame: Buffer): boolean {
+    const answer = readSendResponse(frame);
+    if (answer === undefined) return false;
+    this.answered(answer);
+    return true;
+  }
+
   onResponse(response: RemotingCommand): void {
     let answer: SendResponse;
     try {
@@ -286,6 +294,10 @@ class SendOperation implements ResponseHandler, TimeoutHandler {
     } catch (error) {
       return this.failed(error);
     }
+    this.answered(answer);
+  }
+
+  private answered(answer: SendResponse): void {
     const result = this.path.result(this.prepared, this.queue, answer);
     if (this.info === undefined) return this.succeed(result);
     const fault = this.path.fault;

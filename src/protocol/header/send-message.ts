@@ -1,6 +1,8 @@
 // RequestCode.SEND_MESSAGE (10), SEND_MESSAGE_V2 (310) and SEND_BATCH_MESSAGE (320).
 // SEND_MESSAGE uses the long names; SEND_MESSAGE_V2 carries the same fields under one-letter names.
+import { binaryHeaderText, readBinaryHeader, type BinaryHeaderReader } from '../binary-header.js';
 import type { ExtFields, HeaderFieldSink, TypedHeader } from '../command.js';
+import { binaryHeaderEnd, FRAME_HEADER_AT } from '../frame.js';
 import { bool, header, int, long, readField, str, type HeaderCodec, type Infer } from './define.js';
 
 const fields = {
@@ -123,3 +125,123 @@ export const SendMessageResponseHeader = header({
   recallHandle: str.optional(),
 });
 export type SendMessageResponseHeader = Infer<typeof SendMessageResponseHeader>;
+
+/** A send's answer read straight from its binary header (readSendMessageResponse). */
+export interface SendMessageResponseFields extends SendMessageResponseHeader {
+  readonly code: number;
+  /** MSG_REGION and TRACE_ON, as the broker wrote them (undefined when absent). */
+  readonly regionId: string | undefined;
+  readonly traceOn: string | undefined;
+}
+
+/** Key bytes equal to `name` (of the same length: the caller switched on it). */
+function isKey(bytes: Buffer, at: number, name: Uint8Array): boolean {
+  for (let index = 0; index < name.length; index++) if (bytes[at + index] !== name[index]) return false;
+  return true;
+}
+
+const MSG_ID = Buffer.from('msgId');
+const QUEUE_ID = Buffer.from('queueId');
+const TRACE_ON = Buffer.from('TRACE_ON');
+const MSG_REGION = Buffer.from('MSG_REGION');
+const QUEUE_OFFSET = Buffer.from('queueOffset');
+const TRANSACTION_ID = Buffer.from('transactionId');
+
+/** Plain decimal digits (an optional '-', at most 15 digits) as a number; undefined for anything else. */
+function plainDigits(bytes: Buffer, at: number, length: number): number | undefined {
+  const negative = bytes[at] === 0x2d;
+  const first = negative ? 1 : 0;
+  if (length === first || length - first > 15) return undefined;
+  let value = 0;
+  for (let index = first; index < length; index++) {
+    const digit = (bytes[at + index] as number) - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
+}
+
+const INT_MIN = -(2 ** 31);
+const INT_MAX = 2 ** 31 - 1;
+
+/**
+ * Collects the fields of SendMessageResponseHeader plus MSG_REGION and TRACE_ON; `unusual` when a
+ * number is not plain digits in range, so the generic decode (which trims, or names the error)
+ * decides instead. Reused: reading is synchronous.
+ */
+class SendResponseReader implements BinaryHeaderReader {
+  code = 0;
+  unusual = false;
+  msgId: string | undefined;
+  queueId: number | undefined;
+  queueOffset: number | undefined;
+  transactionId: string | undefined;
+  regionId: string | undefined;
+  traceOn: string | undefined;
+
+  head(code: number): void {
+    this.code = code;
+    this.unusual = false;
+    this.msgId = undefined;
+    this.queueId = undefined;
+    this.queueOffset = undefined;
+    this.transactionId = undefined;
+    this.regionId = undefined;
+    this.traceOn = undefined;
+  }
+
+  field(bytes: Buffer, keyAt: number, keyLength: number, valueAt: number, valueLength: number): void {
+    switch (keyLength) {
+      case 5:
+        if (isKey(bytes, keyAt, MSG_ID)) this.msgId = binaryHeaderText(bytes, valueAt, valueAt + valueLength);
+        return;
+      case 7:
+        if (isKey(bytes, keyAt, QUEUE_ID)) {
+          const value = plainDigits(bytes, valueAt, valueLength);
+          if (value === undefined || value < INT_MIN || value > INT_MAX) this.unusual = true;
+          else this.queueId = value;
+        }
+        return;
+      case 8:
+        if (isKey(bytes, keyAt, TRACE_ON)) this.traceOn = binaryHeaderText(bytes, valueAt, valueAt + valueLength);
+        return;
+      case 10:
+        if (isKey(bytes, keyAt, MSG_REGION)) this.regionId = binaryHeaderText(bytes, valueAt, valueAt + valueLength);
+        return;
+      case 11:
+        if (isKey(bytes, keyAt, QUEUE_OFFSET)) {
+          const value = plainDigits(bytes, valueAt, valueLength);
+          if (value === undefined) this.unusual = true;
+          else this.queueOffset = value;
+        }
+        return;
+      case 13:
+        if (isKey(bytes, keyAt, TRANSACTION_ID)) this.transactionId = binaryHeaderText(bytes, valueAt, valueAt + valueLength);
+        return;
+      default:
+    }
+  }
+}
+
+const sendResponseReader = new SendResponseReader();
+
+/**
+ * The answer to a send, read from a response frame (the bytes after the length field) whose header
+ * is ROCKETMQ binary, without an extFields object or a string per key: what
+ * SendMessageResponseHeader.decode and the MSG_REGION / TRACE_ON fields give. Undefined whenever
+ * the generic decode must decide (a JSON header, a malformed one, a required field missing, a
+ * number that is not plain digits), so errors stay the generic decode's.
+ */
+export function readSendMessageResponse(frame: Buffer): SendMessageResponseFields | undefined {
+  const end = binaryHeaderEnd(frame);
+  if (end === undefined) return undefined;
+  const reader = sendResponseReader;
+  try {
+    readBinaryHeader(frame, FRAME_HEADER_AT, end, reader);
+  } catch {
+    return undefined;
+  }
+  const { code, msgId, queueId, queueOffset, transactionId, regionId, traceOn } = reader;
+  if (reader.unusual || msgId === undefined || queueId === undefined || queueOffset === undefined) return undefined;
+  return { code, msgId, queueId, queueOffset, transactionId, regionId, traceOn };
+}
