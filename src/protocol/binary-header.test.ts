@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { decodeBinaryHeader, encodeBinaryHeader } from './binary-header.js';
 import { createRequestCommand, createResponse, SerializeType, type RemotingCommand } from './command.js';
 import { FrameError } from './errors.js';
-import { decodeFrame, encodeFrameBuffer } from './frame.js';
+import { decodeFrame, encodeFrame, encodeFrameBuffer } from './frame.js';
 
 const hex = (buffer: Buffer): string => buffer.toString('hex').toUpperCase();
 const ROCKETMQ = SerializeType.ROCKETMQ;
@@ -163,4 +163,27 @@ test('binary header - a key longer than a Java short is refused when encoding; t
   assert.throws(() => encodeBinaryHeader(createRequestCommand(10, { opaque: 1, extFields: { [longKey]: 'v' } })), (error: unknown) => error instanceof FrameError && /key of 32768 bytes/.test(error.message));
   const decoded = decodeBinaryHeader(encodeBinaryHeader(createRequestCommand(10, { opaque: 2, extFields: { ['k'.repeat(0x7fff)]: 'v', b: 'c' } })), undefined);
   assert.deepEqual(Object.keys(decoded.extFields).map((key) => key.length), [0x7fff, 1]);
+});
+
+test('binary header - frame heads are views of the encoder arena that later headers never overwrite, across full arenas and a huge header', () => {
+  const frames: { command: RemotingCommand; head: Buffer; copy: Buffer }[] = [];
+  for (let index = 0; index < 2000; index++) {
+    // Mostly small headers (many per arena), now and then a large remark and a huge one.
+    const remark = index % 500 === 7 ? 'r'.repeat(200_000) : index % 50 === 3 ? 'ü'.repeat(3000) : undefined;
+    const command = createRequestCommand(310, { opaque: index, extFields: { a: `group-${index}`, b: 'TopicTest', e: String(index % 8) }, ...(remark === undefined ? {} : { remark }) });
+    const [head] = encodeFrame({ ...command, serializeType: ROCKETMQ });
+    frames.push({ command, head: head as Buffer, copy: Buffer.from(head as Buffer) });
+  }
+  for (const { command, head, copy } of frames) {
+    assert.ok(head.equals(copy), `opaque ${command.opaque}: its head changed after later encodes`);
+    const decoded = decodeFrame(head.subarray(4));
+    assert.equal(decoded.opaque, command.opaque);
+    assert.equal(decoded.remark, command.remark);
+    assert.deepEqual(decoded.extFields, command.extFields);
+  }
+  // Small heads share arenas; a huge header's arena is not shared with the heads after it.
+  const small = frames.filter(({ head }) => head.length < 100);
+  assert.ok(new Set(small.map(({ head }) => head.buffer)).size < small.length / 50, 'small heads should share arenas');
+  const hugeIndex = frames.findIndex(({ head }) => head.length > 100_000);
+  assert.notEqual(frames[hugeIndex]?.head.buffer, frames[hugeIndex + 1]?.head.buffer);
 });

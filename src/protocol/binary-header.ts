@@ -14,9 +14,10 @@
  *
  * Java reads a zero-length remark, key or value as null; a pair with a null key or value is
  * dropped. This header is on every request and response of a client that chooses it, so both
- * directions avoid a buffer per string: the encoder writes into one reused scratch buffer and
- * copies the result once into the frame; the decoder makes a string per key and value, taking
- * short ones that recur (keys, groups, topics, small numbers) from a small cache of the bytes.
+ * directions avoid a buffer per string: the encoder writes each header, after room for the frame's
+ * length fields, straight into an arena and hands out a view of it; the decoder makes a string per
+ * key and value, taking short ones that recur (keys, groups, topics, small numbers) from a small
+ * cache of the bytes.
  */
 import { FrameError } from './errors.js';
 import { languageFromByte, languageToByte } from './language-code.js';
@@ -186,39 +187,44 @@ export function binaryHeaderText(bytes: Buffer, from: number, to: number): strin
 }
 
 /**
- * The encoder's scratch buffer: grows (doubling) for a large header and is reused; one grown past
- * SCRATCH_KEEP_BYTES is dropped once its header is copied out, so a rare huge header (a long
- * remark) does not stay in memory.
+ * The encoder writes each header straight into an arena, after the headers before it, and hands
+ * out a view of it (a frame's head): no copy and no buffer per header. A view stays valid while
+ * it is referenced: the arena's used part is never written again, and a full arena is replaced,
+ * not reused, so GC drops it once the socket has written and dropped its last head. A header that
+ * does not fit in what is left starts again in a new arena, of at least twice its size; an arena
+ * bigger than ARENA_BYTES (a huge remark) serves that one header only, so it does not stay in
+ * memory behind the small heads that follow.
  */
-const SCRATCH_INITIAL_BYTES = 4096;
-const SCRATCH_KEEP_BYTES = 64 * 1024;
+const ARENA_BYTES = 64 * 1024;
 const KEY_BYTES_MAX = 0x7fff;
-let scratch = Buffer.allocUnsafe(SCRATCH_INITIAL_BYTES);
-
-function releaseLargeScratch(): void {
-  if (scratch.length > SCRATCH_KEEP_BYTES) scratch = Buffer.allocUnsafe(SCRATCH_INITIAL_BYTES);
-}
+let arena = Buffer.allocUnsafeSlow(ARENA_BYTES);
+let arenaUsed = 0;
+/** Where the header being written starts in the arena, and how far past that it needed room. */
+let attemptStart = 0;
+let roomNeeded = 0;
+/** Thrown by ensure() when the header being written outgrows the arena; caught by headerView. */
+class NoRoom extends Error {}
+const NO_ROOM = new NoRoom('binary header: no room left in the arena');
 
 function ensure(needed: number): void {
-  if (needed <= scratch.length) return;
-  let size = scratch.length * 2;
-  while (size < needed) size *= 2;
-  const grown = Buffer.allocUnsafe(size);
-  scratch.copy(grown);
-  scratch = grown;
+  if (needed <= arena.length) return;
+  roomNeeded = needed - attemptStart;
+  throw NO_ROOM;
 }
 
 function putInt16(at: number, value: number): number {
-  scratch[at] = value >>> 8;
-  scratch[at + 1] = value;
+  const out = arena;
+  out[at] = value >>> 8;
+  out[at + 1] = value;
   return at + 2;
 }
 
 function putInt32(at: number, value: number): number {
-  scratch[at] = value >>> 24;
-  scratch[at + 1] = value >>> 16;
-  scratch[at + 2] = value >>> 8;
-  scratch[at + 3] = value;
+  const out = arena;
+  out[at] = value >>> 24;
+  out[at + 1] = value >>> 16;
+  out[at + 2] = value >>> 8;
+  out[at + 3] = value;
   return at + 4;
 }
 
@@ -230,15 +236,16 @@ function putInt32(at: number, value: number): number {
 function putText(at: number, value: string, lengthBytes: 2 | 4): number {
   const start = at + lengthBytes;
   ensure(start + value.length * 3);
+  const out = arena;
   let length = 0;
   if (value.length <= SHORT_BYTES) {
     for (; length < value.length; length++) {
       const char = value.charCodeAt(length);
       if (char >= 0x80) break;
-      scratch[start + length] = char;
+      out[start + length] = char;
     }
   }
-  if (length < value.length) length = scratch.write(value, start, 'utf8');
+  if (length < value.length) length = out.write(value, start, 'utf8');
   // Java writes a key's length as a short: a longer key could not be read back.
   if (lengthBytes === 2 && length > KEY_BYTES_MAX) throw new FrameError(`binary header: an extFields key of ${length} bytes is over ${KEY_BYTES_MAX}`);
   if (lengthBytes === 2) putInt16(at, length);
@@ -246,14 +253,11 @@ function putText(at: number, value: string, lengthBytes: 2 | 4): number {
   return start + length;
 }
 
-/**
- * Writes the header of `command` into the encoder's scratch buffer and returns its length; the
- * bytes are valid until the next call. Codes and versions above 32767 wrap as in Java.
- */
-export function writeBinaryHeader(command: RemotingCommand): number {
-  ensure(FIXED_BYTES);
-  let pos = putInt16(0, command.code);
-  scratch[pos++] = languageToByte(command.language);
+/** Writes the header of `command` at `at` in the arena; returns its end. Codes and versions above 32767 wrap as in Java. */
+function writeHeaderAt(command: RemotingCommand, at: number): number {
+  ensure(at + FIXED_BYTES);
+  let pos = putInt16(at, command.code);
+  arena[pos++] = languageToByte(command.language);
   pos = putInt16(pos, command.version);
   pos = putInt32(pos, command.opaque);
   pos = putInt32(pos, command.flag);
@@ -272,10 +276,30 @@ export function writeBinaryHeader(command: RemotingCommand): number {
   return pos;
 }
 
+/**
+ * The binary header of `command` after `room` bytes left for the caller (a frame's length
+ * fields), as one view of the encoder's arena: valid for as long as it is referenced.
+ */
+export function binaryHeaderView(command: RemotingCommand, room: number): Buffer {
+  for (;;) {
+    const start = arenaUsed;
+    attemptStart = start;
+    try {
+      const end = writeHeaderAt(command, start + room);
+      arenaUsed = arena.length > ARENA_BYTES ? arena.length : end;
+      return arena.subarray(start, end);
+    } catch (error) {
+      if (error !== NO_ROOM) throw error;
+      arena = Buffer.allocUnsafeSlow(Math.max(ARENA_BYTES, 2 * roomNeeded));
+      arenaUsed = 0;
+    }
+  }
+}
+
 /** Where binaryFields writes the next key (writeBinaryHeader's position while it writes extFields). */
 let cursor = 0;
 
-/** Writes key/value pairs at `cursor`; an integer's digits go straight into the scratch buffer. */
+/** Writes key/value pairs at `cursor`; an integer's digits go straight into the arena. */
 const binaryFields: HeaderFieldSink = {
   text(name: string, value: string): void {
     cursor = putText(cursor, name, 2);
@@ -293,31 +317,23 @@ function putDecimal(at: number, value: number): number {
   const start = at + 4;
   // A sign and at most 16 digits below 2^53.
   ensure(start + 17);
+  const out = arena;
   let rest = value < 0 ? -value : value;
   let digits = 1;
   for (let scale = 10; scale <= rest; scale *= 10) digits++;
   const length = (value < 0 ? 1 : 0) + digits;
-  if (value < 0) scratch[start] = 0x2d;
+  if (value < 0) out[start] = 0x2d;
   let pos = start + length;
   do {
     const next = Math.floor(rest / 10);
-    scratch[--pos] = 0x30 + (rest - next * 10);
+    out[--pos] = 0x30 + (rest - next * 10);
     rest = next;
   } while (rest > 0);
   putInt32(at, length);
   return start + length;
 }
 
-/** Copies the header last written by writeBinaryHeader into `target` at `at`. */
-export function copyBinaryHeader(length: number, target: Buffer, at: number): void {
-  scratch.copy(target, at, 0, length);
-  releaseLargeScratch();
-}
-
 /** Encodes a ROCKETMQ binary header into a buffer of its own. */
 export function encodeBinaryHeader(command: RemotingCommand): Buffer {
-  const length = writeBinaryHeader(command);
-  const header = Buffer.from(scratch.subarray(0, length));
-  releaseLargeScratch();
-  return header;
+  return Buffer.from(binaryHeaderView(command, 0));
 }

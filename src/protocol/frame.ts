@@ -13,7 +13,7 @@
  * length past the frame or an unknown serialize type is a FrameError: the stream is not
  * trustworthy after it, so the connection is closed (NettyDecoder.java).
  */
-import { copyBinaryHeader, decodeBinaryHeader, writeBinaryHeader } from './binary-header.js';
+import { binaryHeaderView, decodeBinaryHeader } from './binary-header.js';
 import { decodeJsonHeader, jsonHeaderText, RemotingFlag, SerializeType, type RemotingCommand } from './command.js';
 import { FrameError } from './errors.js';
 
@@ -81,24 +81,25 @@ export function encodeFrame(command: RemotingCommand, serializeType: SerializeTy
     // The header text goes straight into the frame's head: one buffer, one copy.
     const text = jsonHeaderText(command);
     const headerLength = Buffer.byteLength(text, 'utf8');
-    head = frameHead(serializeType, headerLength, bodyLength);
-    head.write(text, 8, headerLength, 'utf8');
+    head = Buffer.allocUnsafe(HEAD_FIELDS_BYTES + headerLength);
+    head.write(text, HEAD_FIELDS_BYTES, headerLength, 'utf8');
   } else {
-    const headerLength = writeBinaryHeader(command);
-    head = frameHead(serializeType, headerLength, bodyLength);
-    copyBinaryHeader(headerLength, head, 8);
+    // The binary header is written after room for the length fields, in place (binaryHeaderView).
+    head = binaryHeaderView(command, HEAD_FIELDS_BYTES);
   }
+  writeHeadFields(head, serializeType, head.length - HEAD_FIELDS_BYTES, bodyLength);
   return command.body && bodyLength > 0 ? [head, command.body] : [head];
 }
 
-/** The length fields of a frame, with room for its header after them. */
-function frameHead(serializeType: SerializeType, headerLength: number, bodyLength: number): Buffer {
+/** The length field and the header length field, before the header. */
+const HEAD_FIELDS_BYTES = LENGTH_FIELD_BYTES + HEADER_LENGTH_FIELD_BYTES;
+
+/** Fills in the length fields at the start of `head`; a frame over FRAME_BYTES_MAX is a FrameError. */
+function writeHeadFields(head: Buffer, serializeType: SerializeType, headerLength: number, bodyLength: number): void {
   const length = HEADER_LENGTH_FIELD_BYTES + headerLength + bodyLength;
   if (length + LENGTH_FIELD_BYTES > FRAME_BYTES_MAX) throw new FrameError(`frame of ${length + LENGTH_FIELD_BYTES} bytes is over ${FRAME_BYTES_MAX}`);
-  const head = Buffer.allocUnsafe(LENGTH_FIELD_BYTES + HEADER_LENGTH_FIELD_BYTES + headerLength);
   head.writeInt32BE(length, 0);
   head.writeUInt32BE(((serializeType << 24) | headerLength) >>> 0, 4);
-  return head;
 }
 
 export function encodeFrameBuffer(command: RemotingCommand, serializeType: SerializeType = command.serializeType ?? SerializeType.JSON): Buffer {
