@@ -59,3 +59,38 @@ test('timeout sweep - its own interval fires deadlines in real time', async () =
   assert.ok(elapsed >= 30, `fired after ${elapsed} ms`);
   sweep.clear();
 });
+
+test('timeout sweep - a firing handler may cancel entries of its own bucket (they never fire) and add new ones', () => {
+  let now = 0;
+  const sweep = new TimeoutSweep(10, () => now);
+  const fired: string[] = [];
+  const entries = new Map<string, { cancel(): void }>();
+  for (const name of ['a', 'b', 'c', 'd']) {
+    entries.set(name, sweep.add(15, () => {
+      fired.push(name);
+      // a cancels the next one (b) and the last one (d); c adds a later deadline.
+      if (name === 'a') {
+        entries.get('b')?.cancel();
+        entries.get('d')?.cancel();
+      }
+      if (name === 'c') sweep.add(15, () => fired.push('late'));
+    }));
+  }
+  assert.equal(sweep.size, 4);
+  now = 20;
+  sweep.sweep();
+  assert.deepEqual(fired, ['a', 'c']);
+  assert.equal(sweep.size, 1);
+  now = 40;
+  sweep.sweep();
+  assert.deepEqual(fired, ['a', 'c', 'late']);
+  assert.equal(sweep.size, 0);
+  // An emptied bucket is not reused after it left the map: a new entry at the same tick still fires.
+  const first = sweep.add(100, () => fired.push('x'));
+  first.cancel();
+  sweep.add(100, () => fired.push('y'));
+  now = 200;
+  sweep.sweep();
+  assert.deepEqual(fired, ['a', 'c', 'late', 'y']);
+  sweep.clear();
+});

@@ -20,11 +20,14 @@ export interface SweepEntry {
 
 /** One deadline; a class, so an entry is one object with no closure of its own (one per send). */
 class Entry implements SweepEntry {
+  prev: Entry | undefined = undefined;
+  next: Entry | undefined = undefined;
+
   constructor(
     private readonly owner: TimeoutSweep,
     readonly handler: TimeoutHandler,
-    readonly index: number,
-    public bucket: Set<Entry> | undefined,
+    /** The bucket it waits in; undefined once it fired or was cancelled. */
+    public bucket: Bucket | undefined,
   ) {}
 
   cancel(): void {
@@ -32,8 +35,41 @@ class Entry implements SweepEntry {
   }
 }
 
+/** The entries due in one tick: a doubly linked list through the entries themselves (no Set, no node per entry). */
+class Bucket {
+  head: Entry | undefined = undefined;
+  tail: Entry | undefined = undefined;
+  size = 0;
+  /** False once the bucket has left the sweep's map (emptied or swept). */
+  live = true;
+
+  constructor(readonly index: number) {}
+
+  push(entry: Entry): void {
+    entry.prev = this.tail;
+    if (this.tail === undefined) this.head = entry;
+    else this.tail.next = entry;
+    this.tail = entry;
+    this.size++;
+  }
+
+  unlink(entry: Entry): void {
+    const { prev, next } = entry;
+    if (prev === undefined) this.head = next;
+    else prev.next = next;
+    if (next === undefined) this.tail = prev;
+    else next.prev = prev;
+    entry.prev = undefined;
+    entry.next = undefined;
+    entry.bucket = undefined;
+    this.size--;
+  }
+}
+
 export class TimeoutSweep {
-  private readonly buckets = new Map<number, Set<Entry>>();
+  private readonly buckets = new Map<number, Bucket>();
+  /** The bucket the last entry went into: consecutive deadlines mostly share one. */
+  private recent: Bucket | undefined;
   private pending = 0;
   private timer: NodeJS.Timeout | undefined;
   /** The last bucket index swept. */
@@ -59,13 +95,17 @@ export class TimeoutSweep {
   addHandler(timeoutMs: number, handler: TimeoutHandler, now = this.now()): SweepEntry {
     // Round up, so a deadline never fires early.
     const index = Math.max(Math.ceil((now + timeoutMs) / this.tickMs), this.swept + 1);
-    let bucket = this.buckets.get(index);
-    if (bucket === undefined) {
-      bucket = new Set();
-      this.buckets.set(index, bucket);
+    let bucket = this.recent;
+    if (bucket === undefined || bucket.index !== index || !bucket.live) {
+      bucket = this.buckets.get(index);
+      if (bucket === undefined) {
+        bucket = new Bucket(index);
+        this.buckets.set(index, bucket);
+      }
+      this.recent = bucket;
     }
-    const entry = new Entry(this, handler, index, bucket);
-    bucket.add(entry);
+    const entry = new Entry(this, handler, bucket);
+    bucket.push(entry);
     this.pending++;
     if (this.timer === undefined) this.start();
     return entry;
@@ -82,9 +122,12 @@ export class TimeoutSweep {
     this.swept = Math.max(this.swept, until);
     for (const index of due.sort((a, b) => a - b)) {
       const bucket = this.buckets.get(index);
+      if (bucket === undefined) continue;
       this.buckets.delete(index);
-      for (const entry of bucket ?? []) {
-        entry.bucket = undefined;
+      bucket.live = false;
+      // Always the head: a handler may cancel entries of this bucket that have not fired yet.
+      for (let entry = bucket.head; entry !== undefined; entry = bucket.head) {
+        bucket.unlink(entry);
         this.pending--;
         entry.handler.onTimeout();
       }
@@ -94,8 +137,12 @@ export class TimeoutSweep {
 
   /** Drops every entry without firing it. */
   clear(): void {
-    for (const bucket of this.buckets.values()) for (const entry of bucket) entry.bucket = undefined;
+    for (const bucket of this.buckets.values()) {
+      bucket.live = false;
+      while (bucket.head !== undefined) bucket.unlink(bucket.head);
+    }
     this.buckets.clear();
+    this.recent = undefined;
     this.pending = 0;
     this.stop();
   }
@@ -104,10 +151,12 @@ export class TimeoutSweep {
   remove(entry: Entry): void {
     const bucket = entry.bucket;
     if (bucket === undefined) return;
-    entry.bucket = undefined;
-    bucket.delete(entry);
+    bucket.unlink(entry);
     this.pending--;
-    if (bucket.size === 0) this.buckets.delete(entry.index);
+    if (bucket.size === 0 && bucket.live) {
+      bucket.live = false;
+      this.buckets.delete(bucket.index);
+    }
     // The interval stops at its next tick if nothing is pending then: stopping it here would
     // start and stop a timer for every operation of a caller that awaits one at a time.
   }
