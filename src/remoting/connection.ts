@@ -84,6 +84,9 @@ interface Pending {
 
 let nextConnectionId = 1;
 
+/** The extFields of a request that has none (a typed header's send): shared, never written. */
+const NO_EXT_FIELDS: ExtFields = Object.freeze({});
+
 export class Connection {
   readonly id = nextConnectionId++;
   /** "ip:port" of the peer (IPv4-mapped IPv6 shown as IPv4). */
@@ -278,7 +281,7 @@ export class Connection {
   private command(request: OutgoingRequest, opaque: number, flag: number): RemotingCommand {
     const { language, version } = this.options;
     const { code, remark, body, typedHeader } = request;
-    const extFields = request.extFields ?? {};
+    const extFields = request.extFields ?? NO_EXT_FIELDS;
     if (this.serializeType === undefined) {
       const command = createRequestCommand(code, { opaque, flag, language, version, extFields, body, remark });
       return typedHeader === undefined ? command : { ...command, typedHeader };

@@ -74,6 +74,8 @@ export class MQFaultStrategy {
 
   /** The queue of the next attempt; `lastBrokerName` is the broker the previous attempt failed on. */
   selectOneMessageQueue(info: TopicPublishInfo, lastBrokerName: string | undefined, resetIndex: boolean): MessageQueue | undefined {
+    // A first attempt without the fault strategy takes the next queue: every queue passes the filter.
+    if (lastBrokerName === undefined && !this.sendLatencyFaultEnable) return info.selectOneMessageQueue();
     const notLast = (queue: MessageQueue): boolean => lastBrokerName === undefined || queue.brokerName !== lastBrokerName;
     if (this.sendLatencyFaultEnable) {
       if (resetIndex) info.resetIndex();
