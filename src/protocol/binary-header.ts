@@ -228,6 +228,9 @@ function putInt32(at: number, value: number): number {
   return at + 4;
 }
 
+/** Strings up to this many chars are copied char by char while ASCII (a send's properties among them): below a native call's cost. */
+const COPIED_CHARS_MAX = 256;
+
 /**
  * Writes `value` as UTF-8 after a length field of `lengthBytes` (2 or 4) at `at`; returns the
  * end. ASCII is copied char by char (cheaper than a native call for the short strings headers
@@ -238,7 +241,7 @@ function putText(at: number, value: string, lengthBytes: 2 | 4): number {
   ensure(start + value.length * 3);
   const out = arena;
   let length = 0;
-  if (value.length <= SHORT_BYTES) {
+  if (value.length <= COPIED_CHARS_MAX) {
     for (; length < value.length; length++) {
       const char = value.charCodeAt(length);
       if (char >= 0x80) break;
