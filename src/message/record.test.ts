@@ -374,3 +374,42 @@ test('record - constants match the byte table', () => {
   // + 4 RECONSUMETIMES + 8 PREPARED + 4 BODYLENGTH + 1 TOPICLENGTH + 2 PROPERTIESLENGTH
   assert.equal(RECORD_FIXED_BYTES, 4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 8 + 8 + 8 + 8 + 4 + 8 + 4 + 1 + 2);
 });
+
+test('record - consecutive records with the same topic and hosts share them; a change is never missed', () => {
+  const hosts = [encodeSocketAddress('10.0.0.5', 54321), encodeSocketAddress('10.0.0.5', 54322), encodeSocketAddress('10.0.0.6', 54321)];
+  const topics = ['TopicTest', 'TopicTesu', 'TopicTes', 'TopicTest2', 'Tópico'];
+  const inputs: RecordInput[] = [];
+  for (let index = 0; index < 60; index++) {
+    // Runs of equal values (shared) and changes of one byte, of the length, of the kind of host.
+    const run = Math.floor(index / 3);
+    inputs.push({ ...INPUT, topic: topics[run % topics.length] as string, bornHost: hosts[run % hosts.length] as Buffer, storeHost: hosts[(run >> 1) % hosts.length] as Buffer, queueOffset: index });
+  }
+  const buffers = inputs.map((input) => {
+    const measure = measureRecord(input);
+    const buffer = Buffer.alloc(measure.size);
+    encodeRecord(input, measure, buffer, 0);
+    return buffer;
+  });
+  const decoded = buffers.map((buffer) => {
+    const result = decodeRecord(buffer, 0, true);
+    assert.equal(result.kind, 'MESSAGE');
+    return (result as { message: MessageRecord }).message;
+  });
+  for (const [index, record] of decoded.entries()) {
+    const input = inputs[index] as RecordInput;
+    assert.equal(record.topic, input.topic, `record ${index}`);
+    assert.ok(record.bornHost.equals(input.bornHost), `record ${index} bornHost`);
+    assert.ok(record.storeHost.equals(input.storeHost), `record ${index} storeHost`);
+    if (index % 3 !== 0) assert.equal(record.storeHost, decoded[index - 1]?.storeHost, `record ${index}: the same store host is shared`);
+  }
+  // A shared host is a copy: the record bytes it came from may change (a reused read buffer) without changing it.
+  const fresh: RecordInput = { ...INPUT, bornHost: encodeSocketAddress('10.9.9.9', 1), storeHost: encodeSocketAddress('10.9.9.8', 2) };
+  const measure = measureRecord(fresh);
+  const buffer = Buffer.alloc(measure.size);
+  encodeRecord(fresh, measure, buffer, 0);
+  const result = decodeRecord(buffer, 0);
+  assert.equal(result.kind, 'MESSAGE');
+  const record = (result as { message: MessageRecord }).message;
+  buffer.fill(0);
+  assert.ok(record.bornHost.equals(fresh.bornHost) && record.storeHost.equals(fresh.storeHost));
+});

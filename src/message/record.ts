@@ -219,16 +219,53 @@ export function decodeRecord(buffer: Buffer, at: number, checkCrc = false): Reco
   }
 }
 
+/*
+ * Decoding a pull's records: consecutive records nearly always share their topic and store host,
+ * and often their born host. The last of each is kept (a copy of its bytes, and the string or the
+ * host bytes made from them), so a record that repeats it gets the same string or Buffer without a
+ * native call or a view of its own. Host Buffers handed out are shared: nothing may write into them.
+ */
+let lastTopicBytes = Buffer.alloc(0);
+let lastTopic = '';
+const lastHosts: Buffer[] = [Buffer.alloc(0), Buffer.alloc(0)];
+const BORN_HOST_SLOT = 0;
+const STORE_HOST_SLOT = 1;
+
+function sameAt(known: Buffer, buffer: Buffer, from: number, length: number): boolean {
+  if (known.length !== length) return false;
+  for (let index = 0; index < length; index++) if (known[index] !== buffer[from + index]) return false;
+  return true;
+}
+
+/** The topic at buffer[from, from + length), the previous record's string when the bytes are the same. */
+function topicAt(buffer: Buffer, from: number, length: number): string {
+  if (sameAt(lastTopicBytes, buffer, from, length)) return lastTopic;
+  lastTopic = buffer.toString('utf8', from, from + length);
+  lastTopicBytes = Buffer.from(buffer.subarray(from, from + length));
+  return lastTopic;
+}
+
+/** The host bytes at buffer[from, from + length), shared with the previous record of the slot when equal. */
+function hostAt(buffer: Buffer, from: number, length: number, slot: number): Buffer {
+  const known = lastHosts[slot] as Buffer;
+  if (sameAt(known, buffer, from, length)) return known;
+  const host = Buffer.from(buffer.subarray(from, from + length));
+  lastHosts[slot] = host;
+  return host;
+}
+
 function decodeFields(buffer: Buffer, at: number, size: number, magic: number, checkCrc: boolean): RecordDecodeResult {
   const end = at + size;
   const sysFlag = buffer.readInt32BE(at + RecordOffset.SYS_FLAG);
   const bornHostBytes = hostBytes(sysFlag, MessageSysFlag.BORNHOST_V6_FLAG);
   const storeHostBytes = hostBytes(sysFlag, MessageSysFlag.STOREHOSTADDRESS_V6_FLAG);
   let pos = at + RecordOffset.BORN_HOST;
-  const bornHost = buffer.subarray(pos, (pos += bornHostBytes));
+  const bornHost = hostAt(buffer, pos, bornHostBytes, BORN_HOST_SLOT);
+  pos += bornHostBytes;
   const storeTimestamp = readLong(buffer, pos);
   pos += 8;
-  const storeHost = buffer.subarray(pos, (pos += storeHostBytes));
+  const storeHost = hostAt(buffer, pos, storeHostBytes, STORE_HOST_SLOT);
+  pos += storeHostBytes;
   const reconsumeTimes = buffer.readInt32BE(pos);
   const preparedTransactionOffset = readLong(buffer, pos + 4);
   const bodyLength = buffer.readInt32BE(pos + 12);
@@ -239,7 +276,8 @@ function decodeFields(buffer: Buffer, at: number, size: number, magic: number, c
   pos += magic === MESSAGE_MAGIC_CODE_V1 ? 1 : 2;
   // A V2 topic length is a signed short: a negative one would read backwards.
   if (topicLength < 0 || pos + topicLength > end) return { kind: 'CORRUPT', reason: `topic length ${topicLength}` };
-  const topic = buffer.toString('utf8', pos, (pos += topicLength));
+  const topic = topicAt(buffer, pos, topicLength);
+  pos += topicLength;
   const propertiesLength = buffer.readInt16BE(pos);
   pos += 2;
   if (propertiesLength < 0 || pos + propertiesLength !== end) {
