@@ -7,7 +7,7 @@ import type { StoreConfig } from '../config.js';
 import type { AppendedMessage, PutMessageResult } from '../message-store.js';
 import { putRequest, smallConfig, startStore, STORE_HOST, withTempDir, type StoreUnderTest } from '../testing/fixture.js';
 import { joinRecords } from '../get-message.js';
-import { ReadBuffers } from './record-reader.js';
+import { CHUNK_BYTES, ChunkCache, ReadBuffers, type RecordReader } from './record-reader.js';
 
 async function withStore(overrides: Partial<StoreConfig>, run: (under: StoreUnderTest, root: string) => Promise<void>): Promise<void> {
   await withTempDir(async (root) => {
@@ -200,19 +200,78 @@ test('commit-log - a pull reads records that lie close together with one pread',
       }),
       ['m0', 'm2', 'm4', 'm6', 'm8', 'm10'],
     );
-    // The records are copied out of the read buffer, back to back: the body is a view of them, and
-    // the read buffer goes back to the pool, where the next pull (of the other queue) reuses it.
+    // The records are copied out of the chunk read, back to back: the body is a view of them; the
+    // next pull (of the other queue, interleaved with the first) is served by the same chunk.
     const body = joinRecords(pulled.records, pulled.bytes);
     assert.deepEqual(body, Buffer.concat(pulled.records));
     assert.equal(body.buffer, pulled.records[0]?.buffer, 'a view, not a copy');
-    const buffers = (store as unknown as { commitLog: { reader: { buffers: ReadBuffers } } }).commitLog.reader.buffers;
-    assert.equal(buffers.idle, 1);
     const other = await store.getMessage({ topic: 'TopicTest', queueId: 1, offset: 0, maxMsgNums: 32 });
     assert.equal(other.records.length, 6);
-    assert.equal(buffers.idle, 1, 'the same buffer again');
-    assert.deepEqual(body, Buffer.concat(pulled.records), 'the first pull is untouched by the second read');
+    assert.equal(io.reads, 1, 'the other queue read no file');
+    assert.deepEqual(
+      other.records.map((record) => {
+        const decoded = decodeRecord(record, 0);
+        return decoded.kind === 'MESSAGE' ? decoded.message.body.toString() : '';
+      }),
+      ['m1', 'm3', 'm5', 'm7', 'm9', 'm11'],
+    );
+    assert.deepEqual(body, Buffer.concat(pulled.records), 'the first pull is untouched by the second');
     assert.equal(decodeRecord(body, 0).kind, 'MESSAGE');
   });
+});
+
+test('commit-log - pull chunks: bytes written after a chunk was read are read again; bad bytes are not kept', async () => {
+  await withStore({ mappedFileSizeCommitLog: 65536 }, async ({ store, fs }, root) => {
+    const recent = (store as unknown as { commitLog: { writer: { recent: { clear(): void } } } }).commitLog.writer.recent;
+    const reader = (store as unknown as { commitLog: { reader: RecordReader } }).commitLog.reader;
+    for (let index = 0; index < 4; index++) stored(await store.putMessage(putRequest('TopicTest', 0, `a${index}`)));
+    recent.clear();
+    const io = fs.count(join(root, 'commitlog'));
+    assert.equal((await store.getMessage({ topic: 'TopicTest', queueId: 0, offset: 0, maxMsgNums: 32 })).records.length, 4);
+    assert.equal(io.reads, 1);
+    // Four more in the same chunk: the chunk held only the first four, so it is read again, once.
+    for (let index = 4; index < 8; index++) stored(await store.putMessage(putRequest('TopicTest', 0, `a${index}`)));
+    recent.clear();
+    const all = await store.getMessage({ topic: 'TopicTest', queueId: 0, offset: 0, maxMsgNums: 32 });
+    assert.equal(all.records.length, 8);
+    assert.equal(io.reads, 2);
+    assert.equal((await store.getMessage({ topic: 'TopicTest', queueId: 0, offset: 2, maxMsgNums: 32 })).records.length, 6);
+    assert.equal(io.reads, 2, 'held now');
+    // Bytes that do not check out (here: the chunk's copy damaged in memory) are not served and not kept.
+    const chunk = (reader.chunks as unknown as { chunks: Map<number, { bytes: Buffer }> }).chunks.get(0);
+    assert.ok(chunk !== undefined);
+    chunk.bytes.writeInt32BE(0x12345678, 4);
+    const damaged = await store.getMessage({ topic: 'TopicTest', queueId: 0, offset: 0, maxMsgNums: 32 });
+    assert.notEqual(damaged.records.length, 8);
+    assert.equal(reader.chunks.size, 0);
+    const again = await store.getMessage({ topic: 'TopicTest', queueId: 0, offset: 0, maxMsgNums: 32 });
+    assert.equal(again.records.length, 8);
+    assert.equal(io.reads, 3);
+  });
+});
+
+test('commit-log - pull chunks: at most CHUNKS_KEPT are held, the least recently used dropped first', async () => {
+  const read: number[] = [];
+  const source = {
+    file: {
+      segmentStart: (offset: number) => Math.floor(offset / (64 * CHUNK_BYTES)) * 64 * CHUNK_BYTES,
+      read: async (position: number, _target: Buffer, _at: number, length: number) => {
+        read.push(position);
+        return length;
+      },
+    },
+    segmentBytes: 64 * CHUNK_BYTES,
+  } as unknown as ConstructorParameters<typeof ChunkCache>[0];
+  const cache = new ChunkCache(source, 3);
+  const written = 64 * CHUNK_BYTES;
+  for (const start of [0, 1, 2, 0, 3, 1].map((n) => n * CHUNK_BYTES)) await cache.chunk(start, start + 10, written);
+  // 0, 1, 2 read; 0 used again; 3 drops 1 (least recently used); 1 is read again.
+  assert.deepEqual(read, [0, 1, 2, 3, 1].map((n) => n * CHUNK_BYTES));
+  assert.equal(cache.size, 3);
+  // Concurrent pulls of one chunk share its read.
+  await Promise.all([cache.chunk(5 * CHUNK_BYTES, 5 * CHUNK_BYTES + 1, written), cache.chunk(5 * CHUNK_BYTES, 5 * CHUNK_BYTES + 2, written)]);
+  assert.equal(read.filter((position) => position === 5 * CHUNK_BYTES).length, 1);
+  assert.equal(cache.chunkStart(64 * CHUNK_BYTES + 3), 64 * CHUNK_BYTES);
 });
 
 test('commit-log - read buffers: reused, at most the number kept, a large range gets its own', () => {

@@ -137,6 +137,7 @@ export class CommitLog {
     this.min = Math.min(this.file.firstStart, end);
     this.max = end;
     this.writer.reset(end, lastStoreTimestamp);
+    this.reader.chunks.clear();
     this.accepting = true;
     this.flushService?.start();
   }

@@ -2,10 +2,12 @@
  * record-reader.ts: reads records back out of the CommitLog: from the staging buffers while they
  * are not yet written, from the copy of the newest written bytes (recent-bytes.ts) for a pull's
  * records while it holds them, else from the segment files. A pull's records (ConsumeQueue spans) are
- * read with few preads: spans close to each other in one segment are read as one range, into a
- * reused buffer (ReadBuffers), and the records wanted are copied out of it back to back. A pull
- * of one queue among several interleaved reads about 8x the bytes it keeps; a fresh buffer per
- * range made that garbage, and V8 ran a full collection every ~90 ms for the external memory.
+ * read with few preads: spans close to each other in one segment form a range, read through a
+ * cache of CHUNK_BYTES-aligned chunks of the file (ChunkCache), and the records wanted are copied
+ * out back to back. The queues of a topic are interleaved in the CommitLog, so the pulls of its
+ * queues that follow each other through a backlog need the same chunks: one pread of a chunk
+ * serves them all, where a read per pull read each byte about once per queue (and on this VM every
+ * thread-pool read costs tens of µs of CPU in wake-ups, whatever its size).
  *
  * Invariants: what comes back is a whole record that starts at the asked offset (TOTALSIZE,
  * magic and PHYSICALOFFSET checked), or undefined; bytes handed out are never a view of a
@@ -51,6 +53,10 @@ const PARALLEL_READS = 8;
 const POOLED_READ_BYTES = COALESCE_SPAN_BYTES;
 /** Pooled read buffers kept while idle: at most POOLED_KEPT x POOLED_READ_BYTES of memory. */
 const POOLED_KEPT = 16;
+/** Pull reads go through chunks of this many bytes, aligned within their segment. */
+export const CHUNK_BYTES = 1024 * 1024;
+/** Chunks kept (least recently used dropped first): at most CHUNKS_KEPT x CHUNK_BYTES of memory. */
+export const CHUNKS_KEPT = 32;
 /** Bytes of a record header that hold STORETIMESTAMP whatever the host lengths. */
 const STORE_TIMESTAMP_HEADER_BYTES = RecordOffset.BORN_HOST + IPV6_ADDRESS_BYTES + 8;
 
@@ -101,11 +107,122 @@ export class ReadBuffers {
   }
 }
 
+/**
+ * CommitLog bytes [start, start + valid) as read from the file, in a buffer of CHUNK_BYTES. Only
+ * written bytes are read into a chunk, and written bytes never change, so a chunk read again
+ * (to reach bytes written since) rewrites its valid part with the same bytes: a reader copying
+ * from it meanwhile sees the same values. Its buffer is never reused for other bytes.
+ */
+interface Chunk {
+  readonly start: number;
+  readonly bytes: Buffer;
+  valid: number;
+  loading: Promise<void> | undefined;
+}
+
+/** The chunks of the CommitLog read for pulls, least recently used first (Map order), at most `kept`. */
+export class ChunkCache {
+  private readonly chunks = new Map<number, Chunk>();
+
+  constructor(
+    private readonly source: RecordSource,
+    private readonly kept = CHUNKS_KEPT,
+  ) {}
+
+  /** Chunks held (for tests). */
+  get size(): number {
+    return this.chunks.size;
+  }
+
+  /** Where the chunk holding `offset` starts: aligned within its segment, so it never crosses one. */
+  chunkStart(offset: number): number {
+    const segment = this.source.file.segmentStart(offset);
+    return segment + Math.floor((offset - segment) / CHUNK_BYTES) * CHUNK_BYTES;
+  }
+
+  /**
+   * The chunk at `start` holding the file's bytes up to `end` (which must be written: at most
+   * `written`), read when it is not held yet or does not reach `end`; it may hold less when the
+   * file is shorter. Concurrent callers share one read.
+   */
+  async chunk(start: number, end: number, written: number): Promise<Chunk> {
+    for (;;) {
+      const held = this.chunks.get(start);
+      if (held?.loading !== undefined) {
+        await held.loading;
+        continue;
+      }
+      if (held !== undefined && start + held.valid >= end) {
+        this.chunks.delete(start);
+        this.chunks.set(start, held);
+        return held;
+      }
+      const chunk = held ?? { start, bytes: Buffer.allocUnsafeSlow(CHUNK_BYTES), valid: 0, loading: undefined };
+      const limit = Math.min(start + CHUNK_BYTES, this.source.file.segmentStart(start) + this.source.segmentBytes, written) - start;
+      const loading = this.source.file.read(start, chunk.bytes, 0, limit).then(
+        (got) => {
+          chunk.valid = Math.max(chunk.valid, got);
+        },
+        (error: unknown) => {
+          this.forget(chunk);
+          throw error;
+        },
+      );
+      chunk.loading = loading;
+      this.chunks.delete(start);
+      this.chunks.set(start, chunk);
+      this.evict();
+      try {
+        await loading;
+      } finally {
+        chunk.loading = undefined;
+      }
+      return chunk;
+    }
+  }
+
+  /** Drops `chunk` (its bytes did not check out, or its read failed): the next pull reads the file again. */
+  forget(chunk: Chunk): void {
+    if (this.chunks.get(chunk.start) === chunk) this.chunks.delete(chunk.start);
+  }
+
+  /** Drops every chunk (the CommitLog was reopened at an end recovery chose). */
+  clear(): void {
+    this.chunks.clear();
+  }
+
+  private evict(): void {
+    for (const [start, chunk] of this.chunks) {
+      if (this.chunks.size <= this.kept) return;
+      if (chunk.loading === undefined) this.chunks.delete(start);
+    }
+  }
+}
+
+/** Copies CommitLog bytes [offset, offset + size) from `chunks` (in order, adjacent) into target at `at`; false when they do not hold them all. */
+function copyFromChunks(chunks: readonly Chunk[], offset: number, size: number, target: Buffer, at: number): boolean {
+  let from = offset;
+  const end = offset + size;
+  for (const chunk of chunks) {
+    if (from >= end) break;
+    const chunkEnd = chunk.start + chunk.valid;
+    if (from < chunk.start || from >= chunkEnd) continue;
+    const until = Math.min(end, chunkEnd);
+    chunk.bytes.copy(target, at + (from - offset), from - chunk.start, until - chunk.start);
+    from = until;
+  }
+  return from === end;
+}
+
 export class RecordReader {
+  readonly chunks: ChunkCache;
+
   constructor(
     private readonly source: RecordSource,
     readonly buffers = new ReadBuffers(),
-  ) {}
+  ) {
+    this.chunks = new ChunkCache(source);
+  }
 
   async readRecord(offset: number): Promise<Buffer | undefined> {
     const { minOffset, maxOffset } = this.source;
@@ -151,7 +268,7 @@ export class RecordReader {
       else groups.push([index]);
     }
     for (let from = 0; from < groups.length; from += PARALLEL_READS) {
-      const batch = groups.slice(from, from + PARALLEL_READS).map((group) => this.readGroup(spans, group, out));
+      const batch = groups.slice(from, from + PARALLEL_READS).map((group) => this.readGroup(spans, group, out, written));
       await Promise.all(from === 0 ? [...batch, ...reads] : batch);
     }
     if (groups.length === 0) await Promise.all(reads);
@@ -208,11 +325,39 @@ export class RecordReader {
   }
 
   /**
-   * Reads `group`'s range into a pooled buffer, then copies the records that check out into one
-   * buffer of their own, back to back in file order (a pull's records, ascending, come out as
-   * adjacent views: joinRecords() hands them on without another copy).
+   * Copies `group`'s records that check out into one buffer of their own, back to back in file
+   * order (a pull's records, ascending, come out as adjacent views: joinRecords() hands them on
+   * without another copy), from the chunks its range lies in (at most two; a larger range, a big
+   * record, is read directly). A record that does not check out drops its chunks, so the next
+   * pull reads the file again rather than the same bad bytes.
    */
-  private async readGroup(spans: readonly ReadSpan[], group: readonly number[], out: (Buffer | undefined)[]): Promise<void> {
+  private async readGroup(spans: readonly ReadSpan[], group: readonly number[], out: (Buffer | undefined)[], written: number): Promise<void> {
+    const first = spans[group[0] as number] as ReadSpan;
+    const last = spans[group.at(-1) as number] as ReadSpan;
+    const end = last.offset + last.size;
+    const firstStart = this.chunks.chunkStart(first.offset);
+    const secondStart = firstStart + CHUNK_BYTES;
+    if (end > secondStart + CHUNK_BYTES || (end > secondStart && this.chunks.chunkStart(secondStart) !== secondStart)) {
+      return this.readGroupDirect(spans, group, out);
+    }
+    const chunks = await Promise.all(
+      end > secondStart ? [this.chunks.chunk(firstStart, secondStart, written), this.chunks.chunk(secondStart, end, written)] : [this.chunks.chunk(firstStart, end, written)],
+    );
+    const records = Buffer.allocUnsafe(group.reduce((sum, index) => sum + (spans[index] as ReadSpan).size, 0));
+    let at = 0;
+    for (const index of group) {
+      const span = spans[index] as ReadSpan;
+      if (copyFromChunks(chunks, span.offset, span.size, records, at) && isRecordAt(records, span.offset, span.size, at, at + span.size)) {
+        out[index] = records.subarray(at, at + span.size);
+        at += span.size;
+      } else {
+        for (const chunk of chunks) this.chunks.forget(chunk);
+      }
+    }
+  }
+
+  /** A range too large for two chunks: read into a pooled buffer (or one of its own), the records copied out. */
+  private async readGroupDirect(spans: readonly ReadSpan[], group: readonly number[], out: (Buffer | undefined)[]): Promise<void> {
     const first = spans[group[0] as number] as ReadSpan;
     const last = spans[group.at(-1) as number] as ReadSpan;
     const length = last.offset + last.size - first.offset;
