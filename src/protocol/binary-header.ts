@@ -176,8 +176,8 @@ const commandReader = new CommandReader();
 export function decodeBinaryHeader(bytes: Buffer, body: Buffer | undefined, start = 0, end = bytes.length): RemotingCommand {
   const reader = commandReader;
   readBinaryHeader(bytes, start, end, reader);
+  // head() gave the reader a fresh extFields object for this header: it is handed on as is.
   const { code, language, version, opaque, flag, remark, extFields } = reader;
-  reader.extFields = {};
   return { code, language, version, opaque, flag, remark, extFields, body, serializeType: SerializeType.ROCKETMQ };
 }
 

@@ -280,14 +280,19 @@ export function readSendResponse(frame: Buffer): SendResponse | undefined {
   const fields = readSendMessageResponse(frame);
   const sendStatus = fields === undefined ? undefined : SEND_STATUS.get(fields.code);
   if (fields === undefined || sendStatus === undefined) return undefined;
+  return sendResponse(sendStatus, fields, fields.regionId, fields.traceOn);
+}
+
+/** A send's result from its header and the MSG_REGION / TRACE_ON fields, as Java reads them (the one place both paths build it). */
+function sendResponse(sendStatus: SendStatus, header: SendMessageResponseHeader, region: string | undefined, trace: string | undefined): SendResponse {
   return {
     sendStatus,
-    offsetMsgId: fields.msgId,
-    queueId: fields.queueId,
-    queueOffset: fields.queueOffset,
-    transactionId: fields.transactionId,
-    regionId: fields.regionId || 'DefaultRegion',
-    traceOn: fields.traceOn !== 'false',
+    offsetMsgId: header.msgId,
+    queueId: header.queueId,
+    queueOffset: header.queueOffset,
+    transactionId: header.transactionId,
+    regionId: region || 'DefaultRegion',
+    traceOn: trace !== 'false',
   };
 }
 
@@ -296,13 +301,5 @@ export function processSendResponse(response: RemotingCommand, address: string):
   const sendStatus = SEND_STATUS.get(response.code);
   if (sendStatus === undefined) throw brokerError(response, address);
   const header = decodeHeader(() => SendMessageResponseHeader.decode(response.extFields), address);
-  return {
-    sendStatus,
-    offsetMsgId: header.msgId,
-    queueId: header.queueId,
-    queueOffset: header.queueOffset,
-    transactionId: header.transactionId,
-    regionId: response.extFields['MSG_REGION'] || 'DefaultRegion',
-    traceOn: response.extFields['TRACE_ON'] !== 'false',
-  };
+  return sendResponse(sendStatus, header, response.extFields['MSG_REGION'], response.extFields['TRACE_ON']);
 }
