@@ -274,6 +274,56 @@ test('commit-log - pull chunks: at most CHUNKS_KEPT are held, the least recently
   assert.equal(cache.chunkStart(64 * CHUNK_BYTES + 3), 64 * CHUNK_BYTES);
 });
 
+test('commit-log - pull chunks: the buffer of a dropped chunk is reused only once every holder released it', async () => {
+  let failNext = false;
+  const source = {
+    file: {
+      segmentStart: (offset: number) => Math.floor(offset / (64 * CHUNK_BYTES)) * 64 * CHUNK_BYTES,
+      read: async (position: number, target: Buffer, at: number, length: number) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('EIO');
+        }
+        target.fill(position / CHUNK_BYTES + 1, at, at + length);
+        return length;
+      },
+    },
+    segmentBytes: 64 * CHUNK_BYTES,
+  } as unknown as ConstructorParameters<typeof ChunkCache>[0];
+  const cache = new ChunkCache(source, 1);
+  const written = 64 * CHUNK_BYTES;
+  const first = await cache.chunk(0, 10, written);
+  const second = await cache.chunk(CHUNK_BYTES, CHUNK_BYTES + 10, written);
+  assert.equal(cache.size, 1);
+  assert.equal(cache.spareCount, 0, 'the dropped first chunk is still held by its caller');
+  assert.equal(first.bytes[0], 1, 'and its bytes are untouched');
+  cache.release(first);
+  assert.equal(cache.spareCount, 1);
+  cache.release(first);
+  assert.equal(cache.spareCount, 1, 'a buffer is never given back twice');
+  cache.release(second);
+  const third = await cache.chunk(2 * CHUNK_BYTES, 2 * CHUNK_BYTES + 10, written);
+  assert.ok(third.bytes === first.bytes, 'the next chunk is read into the spare buffer');
+  assert.equal(third.bytes[0], 3);
+  assert.equal(cache.spareCount, 1, 'the released second chunk was dropped into the spares');
+  // A failed read gives its pin back: the chunk is dropped and its buffer reusable.
+  cache.release(third);
+  failNext = true;
+  await assert.rejects(cache.chunk(3 * CHUNK_BYTES, 3 * CHUNK_BYTES + 10, written), /EIO/);
+  assert.equal(cache.size, 0);
+  assert.equal(cache.spareCount, 2);
+  // A chunk served from the cache (no read) is pinned for its caller too.
+  cache.release(await cache.chunk(4 * CHUNK_BYTES, 4 * CHUNK_BYTES + 10, written));
+  const hit = await cache.chunk(4 * CHUNK_BYTES, 4 * CHUNK_BYTES + 5, written);
+  assert.equal(cache.spareCount, 1);
+  const other = await cache.chunk(5 * CHUNK_BYTES, 5 * CHUNK_BYTES + 10, written);
+  assert.equal(cache.spareCount, 0, 'the cached chunk was dropped but its caller still holds it');
+  assert.equal(hit.bytes[0], 5);
+  cache.release(hit);
+  cache.release(other);
+  assert.equal(cache.spareCount, 1);
+});
+
 test('commit-log - read buffers: reused, at most the number kept, a large range gets its own', () => {
   const buffers = new ReadBuffers(1024, 2);
   const taken = [buffers.take(100), buffers.take(1024), buffers.take(1000)];

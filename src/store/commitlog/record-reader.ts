@@ -57,6 +57,8 @@ const POOLED_KEPT = 16;
 export const CHUNK_BYTES = 1024 * 1024;
 /** Chunks kept (least recently used dropped first): at most CHUNKS_KEPT x CHUNK_BYTES of memory. */
 export const CHUNKS_KEPT = 32;
+/** Buffers of dropped chunks kept for the next chunks read (a drain would otherwise allocate one per MiB read). */
+const SPARE_CHUNKS = 4;
 /** Bytes of a record header that hold STORETIMESTAMP whatever the host lengths. */
 const STORE_TIMESTAMP_HEADER_BYTES = RecordOffset.BORN_HOST + IPV6_ADDRESS_BYTES + 8;
 
@@ -111,18 +113,29 @@ export class ReadBuffers {
  * CommitLog bytes [start, start + valid) as read from the file, in a buffer of CHUNK_BYTES. Only
  * written bytes are read into a chunk, and written bytes never change, so a chunk read again
  * (to reach bytes written since) rewrites its valid part with the same bytes: a reader copying
- * from it meanwhile sees the same values. Its buffer is never reused for other bytes.
+ * from it meanwhile sees the same values. Its buffer is reused for other bytes only once the
+ * chunk is dropped from the cache and unpinned: no read into it and no reader copying from it.
  */
-interface Chunk {
+export interface Chunk {
   readonly start: number;
   readonly bytes: Buffer;
   valid: number;
   loading: Promise<void> | undefined;
+  /** Holders: the read into it, and each caller of chunk() until it calls release(). */
+  pins: number;
+  dropped: boolean;
 }
 
-/** The chunks of the CommitLog read for pulls, least recently used first (Map order), at most `kept`. */
+/**
+ * The chunks of the CommitLog read for pulls, least recently used first (Map order), at most
+ * `kept`. A drain reads every byte once through here, so the buffers of dropped chunks are kept
+ * (at most SPARE_CHUNKS) for the next chunks instead of allocating a MiB per MiB read: that
+ * allocation was the largest part of the broker's ArrayBuffer churn in a drain, and V8 answers
+ * such churn with full collections.
+ */
 export class ChunkCache {
   private readonly chunks = new Map<number, Chunk>();
+  private readonly spares: Buffer[] = [];
 
   constructor(
     private readonly source: RecordSource,
@@ -140,10 +153,16 @@ export class ChunkCache {
     return segment + Math.floor((offset - segment) / CHUNK_BYTES) * CHUNK_BYTES;
   }
 
+  /** Spare buffers held for the next chunks (for tests). */
+  get spareCount(): number {
+    return this.spares.length;
+  }
+
   /**
    * The chunk at `start` holding the file's bytes up to `end` (which must be written: at most
    * `written`), read when it is not held yet or does not reach `end`; it may hold less when the
-   * file is shorter. Concurrent callers share one read.
+   * file is shorter. Concurrent callers share one read. The chunk comes back pinned: the caller
+   * copies what it needs and then calls release(chunk), after which it must not touch it.
    */
   async chunk(start: number, end: number, written: number): Promise<Chunk> {
     for (;;) {
@@ -155,9 +174,10 @@ export class ChunkCache {
       if (held !== undefined && start + held.valid >= end) {
         this.chunks.delete(start);
         this.chunks.set(start, held);
+        held.pins += 1;
         return held;
       }
-      const chunk = held ?? { start, bytes: Buffer.allocUnsafeSlow(CHUNK_BYTES), valid: 0, loading: undefined };
+      const chunk = held ?? { start, bytes: this.spares.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES), valid: 0, loading: undefined, pins: 0, dropped: false };
       const limit = Math.min(start + CHUNK_BYTES, this.source.file.segmentStart(start) + this.source.segmentBytes, written) - start;
       const loading = this.source.file.read(start, chunk.bytes, 0, limit).then(
         (got) => {
@@ -169,11 +189,16 @@ export class ChunkCache {
         },
       );
       chunk.loading = loading;
+      // The read's pin, handed to this caller once it is done (or given back if it fails).
+      chunk.pins += 1;
       this.chunks.delete(start);
       this.chunks.set(start, chunk);
       this.evict();
       try {
         await loading;
+      } catch (error) {
+        this.release(chunk);
+        throw error;
       } finally {
         chunk.loading = undefined;
       }
@@ -181,21 +206,40 @@ export class ChunkCache {
     }
   }
 
+  /** Gives back a chunk that chunk() returned; its buffer may be reused from then on. */
+  release(chunk: Chunk): void {
+    chunk.pins -= 1;
+    this.recycle(chunk);
+  }
+
   /** Drops `chunk` (its bytes did not check out, or its read failed): the next pull reads the file again. */
   forget(chunk: Chunk): void {
-    if (this.chunks.get(chunk.start) === chunk) this.chunks.delete(chunk.start);
+    if (this.chunks.get(chunk.start) === chunk) this.drop(chunk);
   }
 
   /** Drops every chunk (the CommitLog was reopened at an end recovery chose). */
   clear(): void {
-    this.chunks.clear();
+    for (const chunk of [...this.chunks.values()]) this.drop(chunk);
   }
 
   private evict(): void {
-    for (const [start, chunk] of this.chunks) {
+    for (const chunk of this.chunks.values()) {
       if (this.chunks.size <= this.kept) return;
-      if (chunk.loading === undefined) this.chunks.delete(start);
+      if (chunk.loading === undefined) this.drop(chunk);
     }
+  }
+
+  private drop(chunk: Chunk): void {
+    this.chunks.delete(chunk.start);
+    chunk.dropped = true;
+    this.recycle(chunk);
+  }
+
+  private recycle(chunk: Chunk): void {
+    if (!chunk.dropped || chunk.pins > 0 || this.spares.length >= SPARE_CHUNKS) return;
+    // Never twice: a dropped chunk is not in the map, so nothing pins it again.
+    chunk.pins = Number.POSITIVE_INFINITY;
+    this.spares.push(chunk.bytes);
   }
 }
 
@@ -340,19 +384,25 @@ export class RecordReader {
     if (end > secondStart + CHUNK_BYTES || (end > secondStart && this.chunks.chunkStart(secondStart) !== secondStart)) {
       return this.readGroupDirect(spans, group, out);
     }
-    const chunks = await Promise.all(
+    const settled = await Promise.allSettled(
       end > secondStart ? [this.chunks.chunk(firstStart, secondStart, written), this.chunks.chunk(secondStart, end, written)] : [this.chunks.chunk(firstStart, end, written)],
     );
-    const records = Buffer.allocUnsafe(group.reduce((sum, index) => sum + (spans[index] as ReadSpan).size, 0));
-    let at = 0;
-    for (const index of group) {
-      const span = spans[index] as ReadSpan;
-      if (copyFromChunks(chunks, span.offset, span.size, records, at) && isRecordAt(records, span.offset, span.size, at, at + span.size)) {
-        out[index] = records.subarray(at, at + span.size);
-        at += span.size;
-      } else {
-        for (const chunk of chunks) this.chunks.forget(chunk);
+    const chunks = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    try {
+      for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
+      const records = Buffer.allocUnsafe(group.reduce((sum, index) => sum + (spans[index] as ReadSpan).size, 0));
+      let at = 0;
+      for (const index of group) {
+        const span = spans[index] as ReadSpan;
+        if (copyFromChunks(chunks, span.offset, span.size, records, at) && isRecordAt(records, span.offset, span.size, at, at + span.size)) {
+          out[index] = records.subarray(at, at + span.size);
+          at += span.size;
+        } else {
+          for (const chunk of chunks) this.chunks.forget(chunk);
+        }
       }
+    } finally {
+      for (const chunk of chunks) this.chunks.release(chunk);
     }
   }
 

@@ -116,6 +116,9 @@ test('consume-queue - a pull-sized read reads ahead; the next pulls come from th
       // A consumer of the backlog: asks for 800 entries, takes 32, asks again from there.
       for (let from = 0; from < 1600; from += 32) assert.deepEqual(offsetsIn(await queue.read(from, 800)), range(from, from + 800), `read at ${from}`);
       const pullReads = reads.reads - before;
+      const [first, second] = [await queue.read(1568, 800), await queue.read(1568, 800)];
+      assert.ok(first.buffer === second.buffer, 'pulls served by the read cache are views of its chunk, not copies');
+      assert.equal(reads.reads - before, pullReads);
       assert.ok(pullReads >= 1 && pullReads <= 2, `${pullReads} file reads for 50 pulls`);
       assert.deepEqual(await queue.entryAt(2900), { commitLogOffset: 2901000, size: 100, tagsCode: 2900 }, 'a point read from the files');
       assert.deepEqual(offsetsIn(await queue.read(1600, 800)), range(1600, 2400), 'the point read left the chunk');

@@ -20,8 +20,12 @@ test('read-cache - copies a range only when the chunk holds all of it', () => {
   assert.equal(cache.copy(queue, 145, 155, out, 0), false, 'past the end');
   assert.equal(cache.copy(queue, 95, 105, out, 0), false, 'before the start');
   assert.equal(cache.copy({}, 110, 120, out, 0), false, 'another queue');
+  const view = cache.view(queue, 110, 120);
+  assert.deepEqual(view, chunk(110, 10), 'a view of the same entries');
+  assert.equal(cache.view(queue, 145, 155), undefined, 'no view past the end');
   cache.drop(queue);
   assert.equal(cache.copy(queue, 110, 120, out, 0), false, 'dropped');
+  assert.deepEqual(view, chunk(110, 10), 'a view outlives its dropped chunk unchanged');
 });
 
 test('read-cache - keeps at most its number of queues, the least recently used going first', () => {

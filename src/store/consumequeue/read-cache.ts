@@ -33,12 +33,22 @@ export class CqReadCache {
 
   /** Copies entries [from, to) of `queue` into `target` at `at`, if its chunk holds them all. */
   copy(queue: object, from: number, to: number, target: Buffer, at: number): boolean {
+    const bytes = this.view(queue, from, to);
+    if (bytes === undefined) return false;
+    bytes.copy(target, at);
+    return true;
+  }
+
+  /**
+   * Entries [from, to) of `queue` as a view of its chunk, if the chunk holds them all. A chunk's
+   * bytes are never written after keep(), so the view stays right after the chunk is dropped.
+   */
+  view(queue: object, from: number, to: number): Buffer | undefined {
     const chunk = this.chunks.get(queue);
-    if (chunk === undefined || from < chunk.start || to > chunk.start + chunk.bytes.length / CQ_ENTRY_BYTES) return false;
-    chunk.bytes.copy(target, at, (from - chunk.start) * CQ_ENTRY_BYTES, (to - chunk.start) * CQ_ENTRY_BYTES);
+    if (chunk === undefined || from < chunk.start || to > chunk.start + chunk.bytes.length / CQ_ENTRY_BYTES) return undefined;
     this.chunks.delete(queue);
     this.chunks.set(queue, chunk);
-    return true;
+    return chunk.bytes.subarray((from - chunk.start) * CQ_ENTRY_BYTES, (to - chunk.start) * CQ_ENTRY_BYTES);
   }
 
   /** Keeps `bytes` (whole entries from queue offset `start`, read from the files) as `queue`'s chunk. */
