@@ -15,6 +15,7 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ConsumeResult, Producer, PushConsumer } from '../src/index.js';
 import { testLogger } from '../src/log/index.js';
+import { BROKER_NODE_OPTIONS } from '../src/bin/node-options.js';
 import { adminClient, createTopic, tempDir, waitFor } from '../test/harness/cluster.js';
 import { startUntil } from '../test/harness/process.js';
 
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
   const servers = await startUntil('standalone', ['--namesrv-port', '0', '--broker-port', '0', '--store', store], [
     /The Name Server boot success\..*:(\d+)/,
     /The broker\[[^,]+, ([^\]]+)\] boot success/,
-  ]);
+  ], process.env, BROKER_NODE_OPTIONS);
   const namesrvAddr = `127.0.0.1:${servers.matches[0]?.[1] ?? ''}`;
   const brokerAddr = servers.matches[1]?.[1] ?? '';
   const admin = adminClient();

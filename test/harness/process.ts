@@ -38,9 +38,15 @@ export async function runToEnd(name: string, args: readonly string[], env: NodeJ
   return { code, signal, stdout, stderr };
 }
 
-/** Starts an entry and resolves once stdout matched every pattern; rejects if it exits first. */
-export async function startUntil(name: string, args: readonly string[], patterns: readonly RegExp[], env: NodeJS.ProcessEnv = process.env): Promise<Started> {
-  const child = spawn(process.execPath, [entryPoint(name), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+/** Starts an entry (node given `nodeArgs`) and resolves once stdout matched every pattern; rejects if it exits first. */
+export async function startUntil(
+  name: string,
+  args: readonly string[],
+  patterns: readonly RegExp[],
+  env: NodeJS.ProcessEnv = process.env,
+  nodeArgs: readonly string[] = [],
+): Promise<Started> {
+  const child = spawn(process.execPath, [...nodeArgs, entryPoint(name), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -7,6 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BROKER_NODE_OPTIONS } from '../../../src/bin/node-options.js';
 import { freePort, startServer, type Started } from '../processes.js';
 import { rocketmqSystem } from '../rocketmq.js';
 import type { Peer, RunningPeer } from './peer.js';
@@ -29,9 +30,13 @@ async function writeConfigs(dir: string, flushDiskType: FlushDiskType): Promise<
 
 export type FlushDiskType = 'ASYNC_FLUSH' | 'SYNC_FLUSH';
 
-/** bin/mqbroker -c <dir>/broker.conf; `nodeArgs` go to node (--cpu-prof for bench:profile). */
+/**
+ * bin/mqbroker -c <dir>/broker.conf, with the node options its shebang gives it; `nodeArgs` go to
+ * node too (--cpu-prof for bench:profile).
+ */
 export function startBroker(dir: string, nodeArgs: readonly string[] = []): Promise<Started> {
-  return startServer({ name: 'mqbroker', command: process.execPath, args: [...nodeArgs, join(ROOT, 'bin/mqbroker'), '-c', join(dir, 'broker.conf')], dir, ready: /boot success/ });
+  const args = [...BROKER_NODE_OPTIONS, ...nodeArgs, join(ROOT, 'bin/mqbroker'), '-c', join(dir, 'broker.conf')];
+  return startServer({ name: 'mqbroker', command: process.execPath, args, dir, ready: /boot success/ });
 }
 
 export interface OursRunning {
@@ -85,7 +90,7 @@ export async function standaloneBootMs(dir: string): Promise<number> {
   const server = await startServer({
     name: 'standalone',
     command: process.execPath,
-    args: [join(ROOT, 'dist/src/bin/standalone.js'), '--namesrv-port', '0', '--broker-port', '0', '--store', join(dir, 'store')],
+    args: [...BROKER_NODE_OPTIONS, join(ROOT, 'dist/src/bin/standalone.js'), '--namesrv-port', '0', '--broker-port', '0', '--store', join(dir, 'store')],
     dir,
     ready: /The broker\[.*boot success/,
   });
