@@ -79,6 +79,8 @@ test('consume concurrently - batches of consumeMessageBatchMaxSize, at most cons
   assert.equal(peak, 2);
   assert.equal(Math.max(...committed), 10, 'everything consumed: the next offset is 10');
   assert.equal(processQueue.msgCount, 0);
+  const waiting = (service as unknown as { waiting: unknown[] }).waiting;
+  assert.equal(waiting.filter((request) => request !== undefined).length, 0, 'no consumed batch is kept by the queue');
 });
 
 test('consume concurrently - RECONSUME_LATER, a throw, undefined and the part after ackIndex are sent back', async () => {
