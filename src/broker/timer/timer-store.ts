@@ -84,6 +84,13 @@ export class TimerStore {
   recoveredTransferCursor = NO_TRANSFER;
   private version: DataVersion;
   private lastSnapshotAt = Number.NEGATIVE_INFINITY;
+  /**
+   * Log end and segment count of the last snapshot written. The wheels and the segments' reaches
+   * change only when the log grows, the reaches also when segments go: while neither happened, a
+   * due snapshot would rewrite the same bytes (a copy and CRC of the wheels on the event loop,
+   * several ms for the default 36,000 fine slots, every SNAPSHOT_INTERVAL_MS on an idle timer).
+   */
+  private snapshotOf: { readonly position: number; readonly segments: number } | undefined;
   private syncedPosition = 0;
   private lastWritten: TimerCheckpoint | undefined;
   private readonly scratch = Buffer.alloc(TIMER_RECORD_BYTES);
@@ -204,19 +211,24 @@ export class TimerStore {
   /** Makes the state up to now durable (see the header); `force` writes a snapshot too. */
   async flush(queueOffset: number, transferCursor: number, force: boolean): Promise<void> {
     const now = this.options.clock.now();
-    const snapshotDue = force || now - this.lastSnapshotAt >= SNAPSHOT_INTERVAL_MS;
     const position = this.log.endPosition;
-    const snapshot = snapshotDue
-      ? encodeSnapshot({ logPosition: position, geometry: this.geometry, fine: this.fine.bytes, coarse: this.coarse.bytes, segments: this.log.reaches() })
-      : undefined;
+    let snapshot: Buffer | undefined;
+    let snapshotOf: { readonly position: number; readonly segments: number } | undefined;
+    if (force || now - this.lastSnapshotAt >= SNAPSHOT_INTERVAL_MS) {
+      const segments = this.log.reaches();
+      snapshotOf = { position, segments: segments.length };
+      const unchanged = !force && this.snapshotOf?.position === position && this.snapshotOf.segments === segments.length;
+      if (!unchanged) snapshot = encodeSnapshot({ logPosition: position, geometry: this.geometry, fine: this.fine.bytes, coarse: this.coarse.bytes, segments });
+    }
     const previous = this.checkpoint(queueOffset, transferCursor);
     const deliveredSlot = this.deliveredSlot;
     const transferredSlot = this.transferredSlot;
     this.syncedPosition = Math.max(this.syncedPosition, await this.log.sync());
     if (snapshot !== undefined) {
       await writeFileAtomically(this.snapshotPath, snapshot);
-      this.lastSnapshotAt = now;
+      this.snapshotOf = snapshotOf;
     }
+    if (snapshotOf !== undefined) this.lastSnapshotAt = now;
     const changed = previous.lastReadTimeMs !== this.lastWritten?.lastReadTimeMs || previous.lastTimerQueueOffset !== this.lastWritten?.lastTimerQueueOffset;
     if (changed) this.version = { ...this.version, timestamp: now, counter: this.version.counter + 1 };
     const checkpoint = { ...previous, lastTimerLogFlushPos: this.syncedPosition, dataVersion: this.version };
