@@ -54,6 +54,13 @@ export class PullApi {
   }
 
   async pull(queue: MessageQueue, subscription: SubscriptionData, args: PullArguments): Promise<PullResult> {
+    const response = await this.request(queue, subscription, args);
+    const messages = response.status === 'FOUND' && response.body !== undefined ? await decodePulledMessages(response.body, queue, response, subscription) : [];
+    return { ...response, messages };
+  }
+
+  /** The PULL_MESSAGE of pull() without decoding its body (a push consumer sends its next pull first). */
+  async request(queue: MessageQueue, subscription: SubscriptionData, args: PullArguments): Promise<PullResponse> {
     const broker = await this.findBroker(queue);
     const sysFlag = broker.slave ? args.sysFlag & ~PullSysFlag.COMMIT_OFFSET : args.sysFlag;
     const header = {
@@ -72,8 +79,7 @@ export class PullApi {
     };
     const response = await this.instance.api.pullMessage(broker.address, header, queue.brokerName, args.timeoutMs);
     this.pullFromWhichNode.set(queue.key, response.suggestWhichBrokerId);
-    const messages = response.status === 'FOUND' && response.body !== undefined ? await decodePulledMessages(response.body, queue, response, subscription) : [];
-    return { ...response, messages };
+    return response;
   }
 
   forget(queue: MessageQueue): void {

@@ -17,7 +17,7 @@ import { ReadOffsetType, type OffsetStore } from '../offset/offset-store.js';
 import type { PushConsumerOptionsResolved } from '../options.js';
 import type { ProcessQueue } from './process-queue.js';
 import { buildPullSysFlag, type PullApi } from './pull-api.js';
-import type { ReceivedMessage } from './received-message.js';
+import { decodePulledMessages, type ReceivedMessage } from './received-message.js';
 
 const MiB = 1024 * 1024;
 /** Pause of a queue over its flow-control thresholds, ms. */
@@ -48,11 +48,20 @@ export interface PullHost {
   fixOffset(request: PullRequest): Promise<void>;
 }
 
+/** A queue's batches pulled but not yet in its process queue: the last one's delivery and what they hold at most. */
+interface Undelivered {
+  tail: Promise<void>;
+  count: number;
+  bytes: number;
+}
+
 export class PullMessageService {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Pulls to send at the next setImmediate (see executePullRequestAfterFound). */
   private readonly dueNow: PullRequest[] = [];
   private dueNowImmediate: NodeJS.Immediate | undefined;
+  /** Per queue, the FOUND batches being decoded after their next pull went out (see deliverAfterNextPull). */
+  private readonly delivering = new WeakMap<PullRequest, Undelivered>();
   private stopped = false;
 
   constructor(private readonly host: PullHost) {}
@@ -97,6 +106,23 @@ export class PullMessageService {
     this.dueNow.length = 0;
   }
 
+  /**
+   * Whether the next pull may leave before a batch of at most `count` messages and `bytes` is in
+   * the process queue: only when flow control would let it leave with the batch counted, so a
+   * queue never holds more than the thresholds plus one pull (as when every batch is decoded
+   * first). Orderly consumption keeps that order.
+   */
+  private roomBeforeDecoding(request: PullRequest, count: number, bytes: number): boolean {
+    const options = this.host.options;
+    if (this.host.consumeOrderly()) return false;
+    const { processQueue } = request;
+    const undelivered = this.delivering.get(request);
+    const heldCount = processQueue.msgCount + (undelivered?.count ?? 0) + count;
+    const heldBytes = processQueue.msgSize + (undelivered?.bytes ?? 0) + bytes;
+    if (heldCount > options.pullThresholdForQueue || heldBytes / MiB > options.pullThresholdSizeForQueue) return false;
+    return processQueue.maxSpan() + (undelivered?.count ?? 0) + count <= options.consumeConcurrentlyMaxSpan;
+  }
+
   /** The flow-control pause this queue needs now, or 0. */
   private flowControlDelay(processQueue: ProcessQueue): number {
     const options = this.host.options;
@@ -122,7 +148,7 @@ export class PullMessageService {
     if (options.messageModel === 'CLUSTERING') commitOffset = await this.host.offsetStore.readOffset(queue, ReadOffsetType.READ_FROM_MEMORY);
     const withSubscription = options.postSubscriptionWhenPull && !subscription.classFilterMode;
     try {
-      const result = await this.host.pullApi.pull(queue, subscription, {
+      const response = await this.host.pullApi.request(queue, subscription, {
         offset: request.nextOffset,
         maxNums: options.pullBatchSize,
         maxBytes: options.pullBatchSizeInBytes,
@@ -133,12 +159,62 @@ export class PullMessageService {
         withSubscription,
       });
       if (this.stopped || processQueue.dropped) return;
-      await this.onPullResult(request, result.status, result.nextBeginOffset, result.messages);
+      const body = response.status === 'FOUND' ? response.body : undefined;
+      const count = response.nextBeginOffset - request.nextOffset;
+      if (body !== undefined && options.pullInterval === 0 && this.roomBeforeDecoding(request, count, body.length)) {
+        // FOUND with pullInterval 0 and room for the batch under flow control: the next pull is
+        // due at once whatever the batch holds, so it goes out before the batch is decoded, and
+        // the broker reads it while this client decodes.
+        request.nextOffset = response.nextBeginOffset;
+        const undelivered = this.delivering.get(request) ?? { tail: Promise.resolve(), count: 0, bytes: 0 };
+        undelivered.count += count;
+        undelivered.bytes += body.length;
+        undelivered.tail = this.deliverAfterNextPull(undelivered, request, body, response, subscription, count);
+        this.delivering.set(request, undelivered);
+        this.executePullRequestAfterFound(request, 0);
+        return;
+      }
+      // The queue's batch still being decoded goes into the process queue first: an answer with no
+      // messages commits the next offset when the process queue is empty.
+      await this.delivering.get(request)?.tail;
+      const messages = body === undefined ? [] : await decodePulledMessages(body, queue, response, subscription);
+      if (this.stopped || processQueue.dropped) return;
+      await this.onPullResult(request, response.status, response.nextBeginOffset, messages);
     } catch (error) {
       if (this.stopped || processQueue.dropped) return;
       const flowControl = error instanceof MQClientError && error.code === ResponseCode.FLOW_CONTROL;
       if (!queue.topic.startsWith('%RETRY%')) this.host.logger.warn({ err: error, queue: queue.toString() }, 'pull message failed');
       this.executePullRequestLater(request, flowControl ? PULL_TIME_DELAY_MILLS_WHEN_BROKER_FLOW_CONTROL : options.pullTimeDelayMillsWhenException);
+    }
+  }
+
+  /**
+   * A FOUND batch whose next pull is already out: decoded after that pull was sent (the pulls due
+   * now leave from a setImmediate queued before this one) and after the queue's previous batch, so
+   * batches reach the process queue in pull order; then handed to consumption as onPullResult does.
+   */
+  private async deliverAfterNextPull(
+    undelivered: Undelivered,
+    request: PullRequest,
+    body: Buffer,
+    range: Parameters<typeof decodePulledMessages>[2],
+    subscription: SubscriptionData,
+    count: number,
+  ): Promise<void> {
+    await undelivered.tail;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const { processQueue, queue } = request;
+    try {
+      if (this.stopped || processQueue.dropped) return;
+      const messages = await decodePulledMessages(body, queue, range, subscription);
+      if (this.stopped || processQueue.dropped || messages.length === 0) return;
+      processQueue.putMessage(messages);
+      this.host.submitConsumeRequest(messages, processQueue, queue);
+    } catch (error) {
+      this.host.logger.error({ err: error, queue: queue.toString() }, 'decoding pulled messages failed');
+    } finally {
+      undelivered.count -= count;
+      undelivered.bytes -= body.length;
     }
   }
 
