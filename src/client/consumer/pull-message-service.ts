@@ -17,7 +17,7 @@ import { ReadOffsetType, type OffsetStore } from '../offset/offset-store.js';
 import type { PushConsumerOptionsResolved } from '../options.js';
 import type { ProcessQueue } from './process-queue.js';
 import { buildPullSysFlag, type PullApi } from './pull-api.js';
-import { decodePulledMessages, type ReceivedMessage } from './received-message.js';
+import { decodePulledMessages, type PullRange, type ReceivedMessage } from './received-message.js';
 
 const MiB = 1024 * 1024;
 /** Pause of a queue over its flow-control thresholds, ms. */
@@ -108,27 +108,22 @@ export class PullMessageService {
 
   /**
    * Whether the next pull may leave before a batch of at most `count` messages and `bytes` is in
-   * the process queue: only when flow control would let it leave with the batch counted, so a
-   * queue never holds more than the thresholds plus one pull (as when every batch is decoded
-   * first). Orderly consumption keeps that order.
+   * the process queue: only when flow control would let it leave with the batch (and the queue's
+   * batches not yet delivered) counted, so a queue never holds more than the thresholds plus one
+   * pull, as when every batch is decoded first. Orderly consumption keeps that order.
    */
   private roomBeforeDecoding(request: PullRequest, count: number, bytes: number): boolean {
-    const options = this.host.options;
     if (this.host.consumeOrderly()) return false;
-    const { processQueue } = request;
     const undelivered = this.delivering.get(request);
-    const heldCount = processQueue.msgCount + (undelivered?.count ?? 0) + count;
-    const heldBytes = processQueue.msgSize + (undelivered?.bytes ?? 0) + bytes;
-    if (heldCount > options.pullThresholdForQueue || heldBytes / MiB > options.pullThresholdSizeForQueue) return false;
-    return processQueue.maxSpan() + (undelivered?.count ?? 0) + count <= options.consumeConcurrentlyMaxSpan;
+    return this.flowControlDelay(request.processQueue, (undelivered?.count ?? 0) + count, (undelivered?.bytes ?? 0) + bytes) === 0;
   }
 
-  /** The flow-control pause this queue needs now, or 0. */
-  private flowControlDelay(processQueue: ProcessQueue): number {
+  /** The flow-control pause this queue needs now, or 0; `count` and `bytes` more are counted as held (their offsets at most `count` past the span). */
+  private flowControlDelay(processQueue: ProcessQueue, count = 0, bytes = 0): number {
     const options = this.host.options;
-    if (processQueue.msgCount > options.pullThresholdForQueue) return PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL;
-    if (processQueue.msgSize / MiB > options.pullThresholdSizeForQueue) return PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL;
-    if (!this.host.consumeOrderly() && processQueue.maxSpan() > options.consumeConcurrentlyMaxSpan) return PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL;
+    if (processQueue.msgCount + count > options.pullThresholdForQueue) return PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL;
+    if ((processQueue.msgSize + bytes) / MiB > options.pullThresholdSizeForQueue) return PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL;
+    if (!this.host.consumeOrderly() && processQueue.maxSpan() + count > options.consumeConcurrentlyMaxSpan) return PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL;
     return 0;
   }
 
@@ -197,7 +192,7 @@ export class PullMessageService {
     undelivered: Undelivered,
     request: PullRequest,
     body: Buffer,
-    range: Parameters<typeof decodePulledMessages>[2],
+    range: PullRange,
     subscription: SubscriptionData,
     count: number,
   ): Promise<void> {
