@@ -79,6 +79,7 @@ export class Broker {
     this.server = new RemotingServer({
       logger: this.logger,
       onRequest: (connection, request) => this.onRequest(connection, request),
+      readsInPlace: (code) => this.dispatcher?.readsInPlace(code) === true,
       onDisconnect: (connection) => this.onDisconnect(connection),
     });
     this.namesrvClient = new RemotingClient({ logger: this.logger });

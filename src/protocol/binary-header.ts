@@ -21,7 +21,7 @@
  */
 import { FrameError } from './errors.js';
 import { languageFromByte, languageToByte } from './language-code.js';
-import { SerializeType, type ExtFields, type HeaderFieldSink, type RemotingCommand } from './command.js';
+import { RemotingFlag, SerializeType, type ExtFields, type HeaderFieldSink, type RemotingCommand } from './command.js';
 
 /** code + language + version + opaque + flag + remark length + extFields length. */
 const FIXED_BYTES = 2 + 1 + 2 + 4 + 4 + 4 + 4;
@@ -179,6 +179,75 @@ export function decodeBinaryHeader(bytes: Buffer, body: Buffer | undefined, star
   // head() gave the reader a fresh extFields object for this header: it is handed on as is.
   const { code, language, version, opaque, flag, remark, extFields } = reader;
   return { code, language, version, opaque, flag, remark, extFields, body, serializeType: SerializeType.ROCKETMQ };
+}
+
+/** decodeBinaryRequestUnread's reader: the fixed fields; the pairs are walked (their lengths checked) but not read. Reused. */
+class HeadReader implements BinaryHeaderReader {
+  code = 0;
+  language = '';
+  version = 0;
+  opaque = 0;
+  flag = 0;
+  remark: string | undefined;
+
+  head(code: number, language: string, version: number, opaque: number, flag: number, remark: string | undefined): void {
+    this.code = code;
+    this.language = language;
+    this.version = version;
+    this.opaque = opaque;
+    this.flag = flag;
+    this.remark = remark;
+  }
+
+  field(): void {}
+}
+
+const headReader = new HeadReader();
+
+/**
+ * A request whose extFields are decoded from its frame when first asked for. A class, so every
+ * such request shares one hidden class (an object literal with a getter made a new one, in old
+ * space, per request).
+ */
+class UnreadRequest implements RemotingCommand {
+  readonly serializeType = SerializeType.ROCKETMQ;
+  private decoded: ExtFields | undefined;
+
+  constructor(
+    readonly code: number,
+    readonly language: string,
+    readonly version: number,
+    readonly opaque: number,
+    readonly flag: number,
+    readonly remark: string | undefined,
+    readonly body: Buffer | undefined,
+    readonly frame: Buffer,
+    private readonly headerStart: number,
+    private readonly headerEnd: number,
+  ) {}
+
+  get extFields(): ExtFields {
+    this.decoded ??= decodeBinaryHeader(this.frame, undefined, this.headerStart, this.headerEnd).extFields;
+    return this.decoded;
+  }
+}
+
+/**
+ * Decodes a request's ROCKETMQ binary header, frame[start, end), but leaves its extFields unread:
+ * the command carries the frame (for a HeaderCodec.readBinary) and decodes its extFields when
+ * they are first asked for. Every length is checked now, so a malformed header is the same
+ * FrameError as decodeBinaryHeader's, at the same moment.
+ */
+export function decodeBinaryRequestUnread(frame: Buffer, body: Buffer | undefined, start: number, end: number): RemotingCommand {
+  readBinaryHeader(frame, start, end, headReader);
+  const { code, language, version, opaque, flag, remark } = headReader;
+  return new UnreadRequest(code, language, version, opaque, flag, remark, body, frame, start, end);
+}
+
+/** The code of a request whose binary header is bytes[start, end); undefined for a response or a header too short to say. */
+export function binaryRequestCode(bytes: Buffer, start: number, end: number): number | undefined {
+  if (end < start + 13) return undefined;
+  return (int32(bytes, start + 9) & RemotingFlag.RESPONSE) === 0 ? int16(bytes, start) : undefined;
 }
 
 /** bytes[from, to) as text, as decodeBinaryHeader reads keys and values (short recurring ones from its cache). */

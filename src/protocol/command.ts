@@ -51,6 +51,12 @@ export interface RemotingCommand {
   readonly body?: Buffer | undefined;
   /** The header encoding this command came in, or is to go out in; absent means JSON. */
   readonly serializeType?: SerializeType | undefined;
+  /**
+   * Incoming only: a request whose ROCKETMQ binary header was left unread (decodeFrame's
+   * `readsInPlace`): its frame (the bytes after the length field), for HeaderCodec.readBinary.
+   * Its extFields are decoded from the frame when first asked for.
+   */
+  readonly frame?: Buffer | undefined;
 }
 
 export function isResponse(command: RemotingCommand): boolean {

@@ -310,3 +310,36 @@ test('frame - encoding a frame over 16 MiB throws FrameError', () => {
   const fits = Buffer.alloc(FRAME_BYTES_MAX - header);
   assert.equal(encodeFrame(createResponse({ opaque: 1 }, 0, { body: fits }))[0]?.readInt32BE(0), FRAME_BYTES_MAX - 4);
 });
+
+test('frame - a binary request named by readsInPlace keeps its frame and decodes its extFields only when asked', () => {
+  const frame = fixture('java-rocketmq-binary-request.hex').subarray(4);
+  const asked: number[] = [];
+  const readsInPlace = (code: number): boolean => {
+    asked.push(code);
+    return code === RequestCode.SEND_MESSAGE_V2;
+  };
+  const eager = decodeFrame(frame);
+  const unread = decodeFrame(frame, readsInPlace);
+  assert.deepEqual(asked, [310]);
+  assert.equal(unread.frame, frame);
+  for (const key of ['code', 'language', 'version', 'opaque', 'flag', 'remark', 'body', 'serializeType'] as const) assert.deepEqual(unread[key], eager[key], key);
+  assert.deepEqual(unread.extFields, { topic: 'TopicTest', queueId: '3' });
+  assert.equal(unread.extFields, unread.extFields, 'decoded once');
+  assert.equal(hex(encodeFrameBuffer(unread, SerializeType.ROCKETMQ)), hex(fixture('java-rocketmq-binary-request.hex')));
+  // Another code, a response and a JSON header are decoded as before.
+  assert.equal(decodeFrame(frame, () => false).frame, undefined);
+  const response = encodeFrameBuffer(createResponse({ opaque: 9, serializeType: SerializeType.ROCKETMQ }, 0, { extFields: { a: 'b' } })).subarray(4);
+  assert.equal(decodeFrame(response, () => true).frame, undefined);
+  const json = encodeFrameBuffer(createRequestCommand(RequestCode.SEND_MESSAGE_V2, { opaque: 1, extFields: { a: 'b' } })).subarray(4);
+  assert.equal(decodeFrame(json, () => true).frame, undefined);
+});
+
+test('frame - a malformed binary request named by readsInPlace is the same FrameError, at decode', () => {
+  const frame = Buffer.from(fixture('java-rocketmq-binary-request.hex').subarray(4));
+  // The last extFields value's length says one byte more than the header holds.
+  const mark = frame.readUInt32BE(0);
+  const headerEnd = 4 + (mark & 0xffffff);
+  frame.writeInt32BE(frame.readInt32BE(headerEnd - 5) + 1, headerEnd - 5);
+  assert.throws(() => decodeFrame(frame), FrameError);
+  assert.throws(() => decodeFrame(frame, () => true), (error: unknown) => error instanceof FrameError && /extFields value/.test(error.message));
+});

@@ -13,7 +13,7 @@
  * length past the frame or an unknown serialize type is a FrameError: the stream is not
  * trustworthy after it, so the connection is closed (NettyDecoder.java).
  */
-import { binaryHeaderView, decodeBinaryHeader } from './binary-header.js';
+import { binaryHeaderView, binaryRequestCode, decodeBinaryHeader, decodeBinaryRequestUnread } from './binary-header.js';
 import { decodeJsonHeader, jsonHeaderText, RemotingFlag, SerializeType, type RemotingCommand } from './command.js';
 import { FrameError } from './errors.js';
 
@@ -23,8 +23,12 @@ export const FRAME_BYTES_MAX = 16 * MiB;
 const LENGTH_FIELD_BYTES = 4;
 const HEADER_LENGTH_FIELD_BYTES = 4;
 
-/** Decodes one frame: the bytes after the length field. Throws FrameError. */
-export function decodeFrame(frame: Buffer): RemotingCommand {
+/**
+ * Decodes one frame: the bytes after the length field. Throws FrameError. A request with a
+ * ROCKETMQ binary header whose code `readsInPlace` names keeps its frame and leaves its extFields
+ * unread until asked for (decodeBinaryRequestUnread): its handler reads the header in place.
+ */
+export function decodeFrame(frame: Buffer, readsInPlace?: (code: number) => boolean): RemotingCommand {
   if (frame.length < HEADER_LENGTH_FIELD_BYTES) throw new FrameError(`frame of ${frame.length} bytes has no header length`);
   const mark = frame.readUInt32BE(0);
   const serializeType = mark >>> 24;
@@ -35,7 +39,13 @@ export function decodeFrame(frame: Buffer): RemotingCommand {
   const headerEnd = HEADER_LENGTH_FIELD_BYTES + headerLength;
   const body = frame.length > headerEnd ? frame.subarray(headerEnd) : undefined;
   if (serializeType === SerializeType.JSON) return decodeJsonHeader(frame.subarray(HEADER_LENGTH_FIELD_BYTES, headerEnd), body);
-  if (serializeType === SerializeType.ROCKETMQ) return decodeBinaryHeader(frame, body, HEADER_LENGTH_FIELD_BYTES, headerEnd);
+  if (serializeType === SerializeType.ROCKETMQ) {
+    if (readsInPlace !== undefined) {
+      const code = binaryRequestCode(frame, HEADER_LENGTH_FIELD_BYTES, headerEnd);
+      if (code !== undefined && readsInPlace(code)) return decodeBinaryRequestUnread(frame, body, HEADER_LENGTH_FIELD_BYTES, headerEnd);
+    }
+    return decodeBinaryHeader(frame, body, HEADER_LENGTH_FIELD_BYTES, headerEnd);
+  }
   throw new FrameError(`unknown serialize type ${serializeType}`);
 }
 

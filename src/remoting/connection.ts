@@ -43,6 +43,11 @@ export interface ConnectionOptions {
   readonly version?: number;
   /** Header encoding of our requests (RocketMQ's rocketmq.serialize.type); JSON by default. Answers use the request's. */
   readonly serializeType?: SerializeType;
+  /**
+   * Request codes whose handler reads a ROCKETMQ binary header in place (HeaderCodec.readBinary):
+   * such a request keeps its frame and its extFields are decoded only if asked for (decodeFrame).
+   */
+  readonly readsInPlace?: (code: number) => boolean;
 }
 
 export const CONNECTION_DEFAULTS = {
@@ -96,7 +101,8 @@ export class Connection {
   private readonly decoder = new FrameDecoder();
   private readonly pending = new Map<number, Pending>();
   private readonly closeListeners: ((reason: string) => void)[] = [];
-  private readonly options: Required<Omit<ConnectionOptions, 'language' | 'version' | 'serializeType'>> & { language: string; version: number };
+  private readonly options: Required<Omit<ConnectionOptions, 'language' | 'version' | 'serializeType' | 'readsInPlace'>> & { language: string; version: number };
+  private readonly readsInPlace: ((code: number) => boolean) | undefined;
   private readonly serializeType: SerializeType | undefined;
   private nextOpaque = 1;
   private inFlight = 0;
@@ -115,6 +121,7 @@ export class Connection {
   ) {
     this.options = { ...CONNECTION_DEFAULTS, language: 'JAVA', version: 479, ...options };
     this.serializeType = options.serializeType === SerializeType.ROCKETMQ ? SerializeType.ROCKETMQ : undefined;
+    this.readsInPlace = options.readsInPlace;
     this.remoteAddress = formatEndpoint(socket.remoteAddress, socket.remotePort);
     this.localAddress = formatEndpoint(socket.localAddress, socket.localPort);
     socket.setNoDelay(true);
@@ -317,7 +324,7 @@ export class Connection {
         this.pending.set(opaque, pending);
       }
     }
-    const command = decodeFrame(frame);
+    const command = decodeFrame(frame, this.readsInPlace);
     if (isResponse(command)) {
       const pending = this.pending.get(command.opaque);
       if (pending === undefined) {

@@ -6,10 +6,13 @@ import {
   createRequestCommand,
   GetConsumerListByGroupRequestHeader,
   RemotingFlag,
+  decodeFrame,
+  encodeFrameBuffer,
   RequestCode,
   ResponseCode,
   ResponseCodeError,
   SendMessageRequestHeaderV2,
+  SerializeType,
   type RemotingCommand,
 } from '../protocol/index.js';
 import { RemotingClient } from './client.js';
@@ -183,4 +186,64 @@ test('dispatcher - over the network, a bad header is answered and the connection
   const good = await client.invoke(address, { code: RequestCode.GET_CONSUMER_LIST_BY_GROUP, extFields: { consumerGroup: 'GID' } }, 5000);
   assert.equal(good.code, ResponseCode.SUCCESS);
   assert.equal(server.connectionCount, 1);
+});
+
+/** A SEND_MESSAGE_V2 request as a server decodes it when its handler reads headers in place. */
+function unreadSend(extFields: Record<string, string>, opaque: number): RemotingCommand {
+  const frame = encodeFrameBuffer(createRequestCommand(RequestCode.SEND_MESSAGE_V2, { opaque, extFields }), SerializeType.ROCKETMQ).subarray(4);
+  const command = decodeFrame(frame, (code) => code === RequestCode.SEND_MESSAGE_V2);
+  assert.ok(command.frame !== undefined);
+  return command;
+}
+
+test('dispatcher - a handler whose codec reads binary headers reads them in place, else from extFields, which name the error', LIMIT, async () => {
+  const { logger } = captureLogger();
+  const dispatcher = new Dispatcher(handlers, ctx, logger);
+  assert.equal(dispatcher.readsInPlace(RequestCode.SEND_MESSAGE_V2), true);
+  assert.equal(dispatcher.readsInPlace(RequestCode.GET_CONSUMER_LIST_BY_GROUP), false);
+  assert.equal(dispatcher.readsInPlace(999), false);
+  // Read in place: the request's extFields are never asked for.
+  const unread = unreadSend(SEND_V2, 31);
+  const untouched = new Proxy(unread, {
+    get: (target, key) => {
+      if (key === 'extFields') throw new Error('extFields asked for');
+      return Reflect.get(target, key, target) as unknown;
+    },
+  });
+  const fast = await dispatcher.respond(fakeConnection().connection, untouched);
+  assert.deepEqual([fast.code, fast.opaque, fast.extFields], [ResponseCode.SUCCESS, 31, { queueId: '2' }]);
+  // What the reader leaves (a number with a space, a missing field) goes the generic way.
+  const spaced = await dispatcher.respond(fakeConnection().connection, unreadSend({ ...SEND_V2, e: ' 5' }, 32));
+  assert.deepEqual([spaced.code, spaced.extFields], [ResponseCode.SUCCESS, { queueId: '5' }]);
+  const withoutGroup: Record<string, string> = { ...SEND_V2 };
+  delete withoutGroup['a'];
+  const missing = await dispatcher.respond(fakeConnection().connection, unreadSend(withoutGroup, 33));
+  assert.equal(missing.code, ResponseCode.SYSTEM_ERROR);
+  assert.match(missing.remark ?? '', /producerGroup/);
+});
+
+test('dispatcher - over the network, a server whose connections read in place answers binary and JSON sends alike', LIMIT, async (t) => {
+  const { logger } = captureLogger();
+  const dispatcher = new Dispatcher(handlers, ctx, logger);
+  const seen: (Buffer | undefined)[] = [];
+  const server = new RemotingServer({
+    logger,
+    readsInPlace: (code) => dispatcher.readsInPlace(code),
+    onRequest: (connection, request) => {
+      seen.push(request.frame);
+      dispatcher.dispatch(connection, request);
+    },
+  });
+  const port = await server.listen(0, '127.0.0.1');
+  t.after(() => server.close());
+  for (const serializeType of [SerializeType.ROCKETMQ, SerializeType.JSON]) {
+    const client = new RemotingClient({ logger, serializeType });
+    t.after(() => client.close());
+    const answer = await client.invoke(`127.0.0.1:${port}`, { code: RequestCode.SEND_MESSAGE_V2, extFields: { ...SEND_V2, e: '7' } }, 5000);
+    assert.deepEqual([answer.code, answer.extFields['queueId']], [ResponseCode.SUCCESS, '7']);
+    const bad = await client.invoke(`127.0.0.1:${port}`, { code: RequestCode.SEND_MESSAGE_V2, extFields: { ...SEND_V2, d: 'x' } }, 5000);
+    assert.equal(bad.code, ResponseCode.SYSTEM_ERROR);
+    assert.match(bad.remark ?? '', /defaultTopicQueueNums/);
+  }
+  assert.deepEqual(seen.map((frame) => frame !== undefined), [true, true, false, false]);
 });

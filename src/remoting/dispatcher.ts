@@ -43,7 +43,19 @@ export interface HandlerRequest<H> {
 
 export interface Handler<Ctx> {
   readonly code: number;
+  /** True when the handler reads a ROCKETMQ binary header in place from the request's frame (RemotingCommand.frame). */
+  readonly readsInPlace?: boolean;
   handle(ctx: Ctx, command: RemotingCommand, connection: Connection): Promise<HandlerResult> | HandlerResult;
+}
+
+/** The request's header: read in place from its frame when the codec can, else decoded from its extFields (which name any error). */
+function headerOf<F extends Fields>(codec: HeaderCodec<F>, command: RemotingCommand): HeaderValue<F> {
+  const frame = command.frame;
+  if (frame !== undefined && codec.readBinary !== undefined) {
+    const value = codec.readBinary(frame);
+    if (value !== undefined) return value;
+  }
+  return codec.decode(command.extFields);
 }
 
 /** Declares the handler of one request code whose extFields decode with `header`. */
@@ -54,7 +66,8 @@ export function defineHandler<Ctx, F extends Fields>(spec: {
 }): Handler<Ctx> {
   return {
     code: spec.code,
-    handle: (ctx, command, connection) => spec.handle(ctx, { header: spec.header.decode(command.extFields), command, connection }),
+    readsInPlace: spec.header.readBinary !== undefined,
+    handle: (ctx, command, connection) => spec.handle(ctx, { header: headerOf(spec.header, command), command, connection }),
   };
 }
 
@@ -76,6 +89,7 @@ function notSupported(request: RemotingCommand): HandlerResult {
 
 export class Dispatcher<Ctx> {
   private readonly handlers = new Map<number, Handler<Ctx>>();
+  private readonly inPlace = new Set<number>();
 
   constructor(
     handlers: readonly Handler<Ctx>[],
@@ -85,7 +99,13 @@ export class Dispatcher<Ctx> {
     for (const handler of handlers) {
       if (this.handlers.has(handler.code)) throw new Error(`two handlers for ${describeRequestCode(handler.code)}`);
       this.handlers.set(handler.code, handler);
+      if (handler.readsInPlace === true) this.inPlace.add(handler.code);
     }
+  }
+
+  /** True when the handler of `code` reads a binary header in place (the connections' readsInPlace). */
+  readsInPlace(code: number): boolean {
+    return this.inPlace.has(code);
   }
 
   get codes(): readonly number[] {

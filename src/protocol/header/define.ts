@@ -122,6 +122,12 @@ export interface HeaderCodec<F extends Fields> {
   encode(value: HeaderValue<F>): ExtFields;
   /** The value as a TypedHeader: its fields go to the wire as encode() would write them, with no extFields object. */
   typed(value: HeaderValue<F>): TypedHeader;
+  /**
+   * Optional: the value read straight from a request frame whose header is ROCKETMQ binary (the
+   * bytes after the length field), as decode() of its extFields would return it; undefined
+   * whenever decode() must decide (a missing field, a value that is not plainly of its type).
+   */
+  readonly readBinary?: (frame: Buffer) => HeaderValue<F> | undefined;
 }
 
 export type Infer<C> = C extends HeaderCodec<infer F> ? HeaderValue<F> : never;

@@ -110,10 +110,157 @@ function decodeV2(extFields: Readonly<ExtFields>): SendMessageRequestHeader {
   return value;
 }
 
+/** Plain decimal digits (an optional '-', at most 15 digits) as a number; undefined for anything else. */
+function plainDigits(bytes: Buffer, at: number, length: number): number | undefined {
+  const negative = bytes[at] === 0x2d;
+  const first = negative ? 1 : 0;
+  if (length === first || length - first > 15) return undefined;
+  let value = 0;
+  for (let index = first; index < length; index++) {
+    const digit = (bytes[at + index] as number) - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
+}
+
+const INT_MIN = -(2 ** 31);
+const INT_MAX = 2 ** 31 - 1;
+
+/** SEND_MESSAGE_V2's one-letter keys 'a' to 'n', as slots 0 to 13. */
+const V2_KEYS = 14;
+const KEY_A = 0x61;
+/** Slots of the V2 keys ('a' + slot), in the order of `fields`. */
+const GROUP = 0;
+const TOPIC = 1;
+const DEFAULT_TOPIC = 2;
+const DEFAULT_QUEUES = 3;
+const QUEUE = 4;
+const SYS_FLAG = 5;
+const BORN = 6;
+const FLAG = 7;
+const PROPERTIES = 8;
+const RECONSUMES = 9;
+const UNIT_MODE = 10;
+const MAX_RECONSUMES = 11;
+const BATCH = 12;
+const BROKER = 13;
+const REQUIRED_SLOTS: readonly number[] = [GROUP, TOPIC, DEFAULT_TOPIC, DEFAULT_QUEUES, QUEUE, SYS_FLAG, BORN, FLAG];
+
+/**
+ * Where each of SEND_MESSAGE_V2's keys has its value in a binary header (the last one of a
+ * repeated key, as the generic decode keeps); other keys are skipped. Reused: reading is synchronous.
+ */
+class SendRequestReader implements BinaryHeaderReader {
+  bytes: Buffer = Buffer.alloc(0);
+  readonly valueAt = new Int32Array(V2_KEYS);
+  readonly valueLength = new Int32Array(V2_KEYS);
+
+  head(): void {
+    this.valueAt.fill(-1);
+  }
+
+  field(bytes: Buffer, keyAt: number, keyLength: number, valueAt: number, valueLength: number): void {
+    if (keyLength !== 1) return;
+    const slot = (bytes[keyAt] as number) - KEY_A;
+    if (slot < 0 || slot >= V2_KEYS) return;
+    this.valueAt[slot] = valueAt;
+    this.valueLength[slot] = valueLength;
+  }
+
+  has(slot: number): boolean {
+    return (this.valueAt[slot] as number) >= 0;
+  }
+
+  text(slot: number): string {
+    const at = this.valueAt[slot] as number;
+    return binaryHeaderText(this.bytes, at, at + (this.valueLength[slot] as number));
+  }
+
+  /** The slot's plain digits as a number within [min, max]; undefined for anything else. */
+  integer(slot: number, min: number, max: number): number | undefined {
+    const value = plainDigits(this.bytes, this.valueAt[slot] as number, this.valueLength[slot] as number);
+    return value !== undefined && value >= min && value <= max ? value : undefined;
+  }
+
+  /** The slot's "true" or "false" exactly; undefined for anything else. */
+  bool(slot: number): boolean | undefined {
+    const bytes = this.bytes;
+    const at = this.valueAt[slot] as number;
+    const length = this.valueLength[slot] as number;
+    if (length === 4 && bytes[at] === 0x74 && bytes[at + 1] === 0x72 && bytes[at + 2] === 0x75 && bytes[at + 3] === 0x65) return true;
+    if (length === 5 && bytes[at] === 0x66 && bytes[at + 1] === 0x61 && bytes[at + 2] === 0x6c && bytes[at + 3] === 0x73 && bytes[at + 4] === 0x65) return false;
+    return undefined;
+  }
+}
+
+const sendRequestReader = new SendRequestReader();
+
+/**
+ * SEND_MESSAGE_V2's header read in place from a request frame (the bytes after the length field)
+ * whose header is ROCKETMQ binary: what decodeV2 returns for its extFields, in the same shape,
+ * without an extFields object or a string per key or number. Undefined whenever the generic decode
+ * must decide (a JSON or malformed header, a required field missing, a number that is not plain
+ * digits in range, a boolean that is not "true" or "false"), so errors stay the generic decode's.
+ */
+export function readSendMessageV2Request(frame: Buffer): SendMessageRequestHeader | undefined {
+  const end = binaryHeaderEnd(frame);
+  if (end === undefined) return undefined;
+  const reader = sendRequestReader;
+  reader.bytes = frame;
+  try {
+    readBinaryHeader(frame, FRAME_HEADER_AT, end, reader);
+  } catch {
+    return undefined;
+  }
+  for (const slot of REQUIRED_SLOTS) if (!reader.has(slot)) return undefined;
+  const defaultTopicQueueNums = reader.integer(DEFAULT_QUEUES, INT_MIN, INT_MAX);
+  const queueId = reader.integer(QUEUE, INT_MIN, INT_MAX);
+  const sysFlag = reader.integer(SYS_FLAG, INT_MIN, INT_MAX);
+  const bornTimestamp = reader.integer(BORN, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  const flag = reader.integer(FLAG, INT_MIN, INT_MAX);
+  if (defaultTopicQueueNums === undefined || queueId === undefined || sysFlag === undefined || bornTimestamp === undefined || flag === undefined) return undefined;
+  type Mutable = { -readonly [K in keyof SendMessageRequestHeader]: SendMessageRequestHeader[K] };
+  const value: Mutable = {
+    producerGroup: reader.text(GROUP),
+    topic: reader.text(TOPIC),
+    defaultTopic: reader.text(DEFAULT_TOPIC),
+    defaultTopicQueueNums,
+    queueId,
+    sysFlag,
+    bornTimestamp,
+    flag,
+  };
+  if (reader.has(PROPERTIES)) value.properties = reader.text(PROPERTIES);
+  if (reader.has(RECONSUMES)) {
+    const reconsumeTimes = reader.integer(RECONSUMES, INT_MIN, INT_MAX);
+    if (reconsumeTimes === undefined) return undefined;
+    value.reconsumeTimes = reconsumeTimes;
+  }
+  if (reader.has(UNIT_MODE)) {
+    const unitMode = reader.bool(UNIT_MODE);
+    if (unitMode === undefined) return undefined;
+    value.unitMode = unitMode;
+  }
+  if (reader.has(MAX_RECONSUMES)) {
+    const maxReconsumeTimes = reader.integer(MAX_RECONSUMES, INT_MIN, INT_MAX);
+    if (maxReconsumeTimes === undefined) return undefined;
+    value.maxReconsumeTimes = maxReconsumeTimes;
+  }
+  if (reader.has(BATCH)) {
+    const batch = reader.bool(BATCH);
+    if (batch === undefined) return undefined;
+    value.batch = batch;
+  }
+  if (reader.has(BROKER)) value.brokerName = reader.text(BROKER);
+  return value;
+}
+
 export const SendMessageRequestHeaderV2: HeaderCodec<typeof fields> = {
   ...v2Codec,
   decode: decodeV2,
   typed: (value) => new SendMessageV2Fields(value, value.queueId, value.bornTimestamp, value.brokerName),
+  readBinary: readSendMessageV2Request,
 };
 
 export const SendMessageResponseHeader = header({
@@ -146,23 +293,6 @@ const TRACE_ON = Buffer.from('TRACE_ON');
 const MSG_REGION = Buffer.from('MSG_REGION');
 const QUEUE_OFFSET = Buffer.from('queueOffset');
 const TRANSACTION_ID = Buffer.from('transactionId');
-
-/** Plain decimal digits (an optional '-', at most 15 digits) as a number; undefined for anything else. */
-function plainDigits(bytes: Buffer, at: number, length: number): number | undefined {
-  const negative = bytes[at] === 0x2d;
-  const first = negative ? 1 : 0;
-  if (length === first || length - first > 15) return undefined;
-  let value = 0;
-  for (let index = first; index < length; index++) {
-    const digit = (bytes[at + index] as number) - 0x30;
-    if (digit < 0 || digit > 9) return undefined;
-    value = value * 10 + digit;
-  }
-  return negative ? -value : value;
-}
-
-const INT_MIN = -(2 ** 31);
-const INT_MAX = 2 ** 31 - 1;
 
 /**
  * Collects the fields of SendMessageResponseHeader plus MSG_REGION and TRACE_ON; `unusual` when a
