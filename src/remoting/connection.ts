@@ -26,6 +26,7 @@ import {
 } from '../protocol/index.js';
 import type { Logger } from '../log/index.js';
 import { RemotingClosedError, RemotingTimeoutError, RemotingTooMuchRequestError } from './errors.js';
+import { PendingTable } from './pending-table.js';
 
 const MiB = 1024 * 1024;
 
@@ -99,7 +100,8 @@ export class Connection {
   /** "ip:port" of our end. */
   readonly localAddress: string;
   private readonly decoder = new FrameDecoder();
-  private readonly pending = new Map<number, Pending>();
+  /** Our requests waiting for an answer, by opaque (not a Map: see pending-table.ts). */
+  private readonly pending = new PendingTable<Pending>();
   private readonly closeListeners: ((reason: string) => void)[] = [];
   private readonly options: Required<Omit<ConnectionOptions, 'language' | 'version' | 'serializeType' | 'readsInPlace'>> & { language: string; version: number };
   private readonly readsInPlace: ((code: number) => boolean) | undefined;
@@ -254,7 +256,7 @@ export class Connection {
     this.sweepAt = Infinity;
     const now = Date.now();
     let next = Infinity;
-    for (const [opaque, pending] of this.pending) {
+    for (const [opaque, pending] of this.pending.entries()) {
       if (pending.deadline <= now) {
         this.pending.delete(opaque);
         pending.handler.onError(new RemotingTimeoutError(this.remoteAddress, pending.timeoutMs, describeRequestCode(pending.code)));
@@ -262,6 +264,8 @@ export class Connection {
         next = pending.deadline;
       }
     }
+    // A handler may have sent a request meanwhile (it armed the sweep at its own deadline).
+    next = Math.min(next, this.sweepAt);
     if (next !== Infinity && this.closedReason === undefined) this.armSweep(next);
   }
 
@@ -278,9 +282,9 @@ export class Connection {
     if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
     this.sweepTimer = undefined;
     this.outgoing = [];
-    for (const [opaque, pending] of this.pending) {
-      pending.handler.onError(new RemotingClosedError(this.remoteAddress, reason));
+    for (const [opaque, pending] of this.pending.entries()) {
       this.pending.delete(opaque);
+      pending.handler.onError(new RemotingClosedError(this.remoteAddress, reason));
     }
     for (const listener of this.closeListeners.splice(0)) listener(reason);
   }

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PendingTable } from './pending-table.js';
+
+/** The table's arrays, for the invariant that a value gone from the table is referenced by none of its slots. */
+const slotsOf = (table: PendingTable<object>): readonly unknown[] => (table as unknown as { values: unknown[] }).values;
+
+test('PendingTable: random sets, gets and deletes agree with a Map (seeded), and no slot keeps a removed value', () => {
+  const seed = Number(process.env['TEST_SEED'] ?? Date.now() % 100_000);
+  let state = seed;
+  const random = (): number => {
+    state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff;
+    return state / 0x80000000;
+  };
+  const table = new PendingTable<object>();
+  const model = new Map<number, object>();
+  const removed: object[] = [];
+  let next = 1;
+  for (let step = 0; step < 60_000; step++) {
+    const roll = random();
+    // Mostly consecutive keys (as opaques are), some that collide on purpose, a few negative.
+    const key = roll < 0.45 ? next++ : roll < 0.55 ? next + 16 * Math.floor(random() * 64) : roll < 0.58 ? -Math.floor(random() * 1000) : [...model.keys()][Math.floor(random() * model.size)] ?? next;
+    const action = random();
+    if (action < 0.5 || model.size === 0) {
+      const value = { key, step };
+      const old = model.get(key);
+      if (old !== undefined) removed.push(old);
+      table.set(key, value);
+      model.set(key, value);
+    } else {
+      const old = model.get(key);
+      assert.equal(table.delete(key), old !== undefined, `seed ${seed} step ${step}: delete ${key}`);
+      if (old !== undefined) removed.push(old);
+      model.delete(key);
+    }
+    if (step % 97 === 0) {
+      for (const [known, value] of model) assert.equal(table.get(known), value, `seed ${seed} step ${step}: get ${known}`);
+      assert.equal(table.get(next + 1_000_000), undefined);
+      assert.equal(table.size, model.size, `seed ${seed} step ${step}: size`);
+      assert.deepEqual(new Map(table.entries()), model, `seed ${seed} step ${step}: entries`);
+    }
+    // Drain now and then, so the table empties and refills (and has grown meanwhile).
+    if (step % 5000 === 4999) {
+      for (const [known] of table.entries()) {
+        removed.push(model.get(known) as object);
+        table.delete(known);
+        model.delete(known);
+      }
+      assert.equal(table.size, 0);
+      const live = new Set(slotsOf(table));
+      assert.ok(removed.every((value) => !live.has(value)), `seed ${seed} step ${step}: a removed value is still in a slot`);
+      removed.length = 0;
+    }
+  }
+});
+
+test('PendingTable: entries that share a home slot stay reachable through deletes in any order', () => {
+  const table = new PendingTable<string>();
+  // 16 slots to begin with: 3, 19, 35, 51 share home slot 3; 4 and 20 come after them in the run.
+  const keys = [3, 19, 4, 35, 20, 51];
+  for (const key of keys) table.set(key, `v${key}`);
+  for (const [index, key] of [19, 3, 51, 4, 35, 20].entries()) {
+    assert.equal(table.delete(key), true);
+    assert.equal(table.get(key), undefined);
+    for (const other of [19, 3, 51, 4, 35, 20].slice(index + 1)) assert.equal(table.get(other), `v${other}`, `after deleting ${key}`);
+  }
+  assert.equal(table.size, 0);
+  assert.equal(table.delete(3), false);
+});
+
+test('PendingTable: growing keeps every entry and clears the old slots', () => {
+  const table = new PendingTable<object>();
+  const values = Array.from({ length: 1000 }, (_, key) => ({ key }));
+  const firstSlots = slotsOf(table);
+  for (const value of values) table.set(value.key * 7, value);
+  assert.equal(table.size, 1000);
+  for (const value of values) assert.equal(table.get(value.key * 7), value);
+  assert.ok(firstSlots.every((slot) => slot === undefined), 'the outgrown array refers to nothing');
+  table.set(7, { key: -1 });
+  assert.equal(table.size, 1000, 'replacing a value does not add an entry');
+});
