@@ -55,17 +55,30 @@ test('PendingTable: random sets, gets and deletes agree with a Map (seeded), and
 });
 
 test('PendingTable: entries that share a home slot stay reachable through deletes in any order', () => {
-  const table = new PendingTable<string>();
-  // 16 slots to begin with: 3, 19, 35, 51 share home slot 3; 4 and 20 come after them in the run.
-  const keys = [3, 19, 4, 35, 20, 51];
-  for (const key of keys) table.set(key, `v${key}`);
-  for (const [index, key] of [19, 3, 51, 4, 35, 20].entries()) {
-    assert.equal(table.delete(key), true);
-    assert.equal(table.get(key), undefined);
-    for (const other of [19, 3, 51, 4, 35, 20].slice(index + 1)) assert.equal(table.get(other), `v${other}`, `after deleting ${key}`);
+  // 16 slots to begin with (7 entries keep it from growing); a key's home slot is the top 4 bits
+  // of its Fibonacci hash. Three keys share home slot 14, two have home 15 and one home 0, so the
+  // run wraps around the end of the table.
+  const homeOf = (key: number): number => Math.imul(key, 0x9e3779b9) >>> 28;
+  const withHome = (home: number, count: number): number[] => {
+    const found: number[] = [];
+    for (let key = 1; found.length < count; key++) if (homeOf(key) === home) found.push(key);
+    return found;
+  };
+  const [a, b, c] = withHome(14, 3) as [number, number, number];
+  const [d, e] = withHome(15, 2) as [number, number];
+  const [f] = withHome(0, 1) as [number];
+  const inserted = [a, d, b, f, e, c];
+  for (const order of [[b, a, c, d, f, e], [a, b, c, d, e, f], [f, e, d, c, b, a], [d, a, f, c, e, b]]) {
+    const table = new PendingTable<string>();
+    for (const key of inserted) table.set(key, `v${key}`);
+    for (const [index, key] of order.entries()) {
+      assert.equal(table.delete(key), true);
+      assert.equal(table.get(key), undefined);
+      for (const other of order.slice(index + 1)) assert.equal(table.get(other), `v${other}`, `order ${order.join(',')}: after deleting ${key}`);
+    }
+    assert.equal(table.size, 0);
+    assert.equal(table.delete(a), false);
   }
-  assert.equal(table.size, 0);
-  assert.equal(table.delete(3), false);
 });
 
 test('PendingTable: growing keeps every entry and clears the old slots', () => {
