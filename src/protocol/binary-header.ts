@@ -142,46 +142,7 @@ export function readBinaryHeader(bytes: Buffer, start: number, end: number, read
   }
 }
 
-/** decodeBinaryHeader's reader: the whole command, a string per key and value. Reused (decoding is synchronous). */
-class CommandReader implements BinaryHeaderReader {
-  code = 0;
-  language = '';
-  version = 0;
-  opaque = 0;
-  flag = 0;
-  remark: string | undefined;
-  extFields: ExtFields = {};
-
-  head(code: number, language: string, version: number, opaque: number, flag: number, remark: string | undefined): void {
-    this.code = code;
-    this.language = language;
-    this.version = version;
-    this.opaque = opaque;
-    this.flag = flag;
-    this.remark = remark;
-    this.extFields = {};
-  }
-
-  field(bytes: Buffer, keyAt: number, keyLength: number, valueAt: number, valueLength: number): void {
-    this.extFields[text(bytes, keyAt, keyAt + keyLength)] = text(bytes, valueAt, valueAt + valueLength);
-  }
-}
-
-const commandReader = new CommandReader();
-
-/**
- * Decodes a ROCKETMQ binary header: bytes[start, end) (a frame's header, read in place). Throws
- * FrameError when a length points past the header.
- */
-export function decodeBinaryHeader(bytes: Buffer, body: Buffer | undefined, start = 0, end = bytes.length): RemotingCommand {
-  const reader = commandReader;
-  readBinaryHeader(bytes, start, end, reader);
-  // head() gave the reader a fresh extFields object for this header: it is handed on as is.
-  const { code, language, version, opaque, flag, remark, extFields } = reader;
-  return { code, language, version, opaque, flag, remark, extFields, body, serializeType: SerializeType.ROCKETMQ };
-}
-
-/** decodeBinaryRequestUnread's reader: the fixed fields; the pairs are walked (their lengths checked) but not read. Reused. */
+/** The fixed fields of a header; the pairs are walked (their lengths checked) but not read: decodeBinaryRequestUnread's reader. Reused. */
 class HeadReader implements BinaryHeaderReader {
   code = 0;
   language = '';
@@ -199,10 +160,38 @@ class HeadReader implements BinaryHeaderReader {
     this.remark = remark;
   }
 
-  field(): void {}
+  field(_bytes: Buffer, _keyAt: number, _keyLength: number, _valueAt: number, _valueLength: number): void {}
 }
 
 const headReader = new HeadReader();
+
+/** decodeBinaryHeader's reader: the whole command, a string per key and value. Reused (decoding is synchronous). */
+class CommandReader extends HeadReader {
+  extFields: ExtFields = {};
+
+  override head(code: number, language: string, version: number, opaque: number, flag: number, remark: string | undefined): void {
+    super.head(code, language, version, opaque, flag, remark);
+    this.extFields = {};
+  }
+
+  override field(bytes: Buffer, keyAt: number, keyLength: number, valueAt: number, valueLength: number): void {
+    this.extFields[text(bytes, keyAt, keyAt + keyLength)] = text(bytes, valueAt, valueAt + valueLength);
+  }
+}
+
+const commandReader = new CommandReader();
+
+/**
+ * Decodes a ROCKETMQ binary header: bytes[start, end) (a frame's header, read in place). Throws
+ * FrameError when a length points past the header.
+ */
+export function decodeBinaryHeader(bytes: Buffer, body: Buffer | undefined, start = 0, end = bytes.length): RemotingCommand {
+  const reader = commandReader;
+  readBinaryHeader(bytes, start, end, reader);
+  // head() gave the reader a fresh extFields object for this header: it is handed on as is.
+  const { code, language, version, opaque, flag, remark, extFields } = reader;
+  return { code, language, version, opaque, flag, remark, extFields, body, serializeType: SerializeType.ROCKETMQ };
+}
 
 /**
  * A request whose extFields are decoded from its frame when first asked for. A class, so every
