@@ -6,7 +6,7 @@ import { PendingTable } from './pending-table.js';
 const slotsOf = (table: PendingTable<object>): readonly unknown[] => (table as unknown as { values: unknown[] }).values;
 
 test('PendingTable: random sets, gets and deletes agree with a Map (seeded), and no slot keeps a removed value', () => {
-  const seed = Number(process.env['TEST_SEED'] ?? Date.now() % 100_000);
+  const seed = Number(process.env['SEED'] ?? Date.now() % 100_000);
   let state = seed;
   const random = (): number => {
     state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff;
