@@ -10,10 +10,13 @@
  * fdatasync'ed). Group commit: records that arrive while a write is under way (from every
  * connection) go out together in the next writev (and fdatasync), so one system call pays for many
  * records; the first group of a quiet log waits for the end of the event-loop turn that staged it. The log file holds the records as they came (length-prefixed).
+ * A connection whose record is empty ([0: u32 BE]) subscribes instead: from then on it gets every
+ * record written after it, in the same framing, as soon as its group is written (the end-to-end
+ * latency a Node.js process can reach, publisher to subscriber through a write).
  *
  * Bounds: a record over 16 MiB closes its connection; while more than 64 MiB wait to be written,
- * every connection is paused. An I/O error stops the server (exit 1): it never answers a record it
- * did not write.
+ * every connection is paused; a subscriber more than 64 MiB behind is closed. An I/O error stops
+ * the server (exit 1): it never answers a record it did not write.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
@@ -27,6 +30,7 @@ interface Connection {
   readonly socket: Socket;
   /** The start of a record not yet complete. */
   rest: Buffer | undefined;
+  subscriber: boolean;
 }
 
 class GroupCommitLog {
@@ -35,6 +39,7 @@ class GroupCommitLog {
   private stagedCounts = new Map<Connection, number>();
   private writing = false;
   private readonly paused = new Set<Connection>();
+  private readonly subscribers = new Set<Connection>();
 
   constructor(
     private readonly file: FileHandle,
@@ -43,6 +48,7 @@ class GroupCommitLog {
 
   /** Takes a chunk of a connection's stream; stages its complete records. */
   receive(connection: Connection, chunk: Buffer): void {
+    if (connection.subscriber) return;
     const data = connection.rest === undefined ? chunk : Buffer.concat([connection.rest, chunk]);
     let offset = 0;
     let count = 0;
@@ -53,10 +59,15 @@ class GroupCommitLog {
         return;
       }
       if (data.length - offset - 4 < length) break;
+      if (length === 0) {
+        connection.subscriber = true;
+        this.subscribers.add(connection);
+        break;
+      }
       offset += 4 + length;
       count++;
     }
-    connection.rest = offset < data.length ? Buffer.from(data.subarray(offset)) : undefined;
+    connection.rest = offset < data.length && !connection.subscriber ? Buffer.from(data.subarray(offset)) : undefined;
     if (count === 0) return;
     this.staged.push(data.subarray(0, offset));
     this.stagedBytes += offset;
@@ -74,6 +85,7 @@ class GroupCommitLog {
 
   forget(connection: Connection): void {
     this.paused.delete(connection);
+    this.subscribers.delete(connection);
   }
 
   /** Writes staged groups until none is left; answers each connection after its group is durable. */
@@ -88,6 +100,7 @@ class GroupCommitLog {
         this.stagedCounts = new Map();
         await this.writeAll(buffers, bytes);
         if (this.sync) await this.file.datasync();
+        this.forward(buffers);
         for (const [connection, count] of counts) {
           const answer = Buffer.allocUnsafe(4);
           answer.writeUInt32BE(count, 0);
@@ -100,6 +113,17 @@ class GroupCommitLog {
       process.exit(1);
     } finally {
       this.writing = false;
+    }
+  }
+
+  /** Sends a written group to every subscriber, in one writev each. */
+  private forward(buffers: readonly Buffer[]): void {
+    for (const { socket } of this.subscribers) {
+      if (socket.writableLength > STAGED_MAX) socket.destroy(new Error(`subscriber over ${STAGED_MAX} bytes behind`));
+      if (socket.destroyed) continue;
+      socket.cork();
+      for (const buffer of buffers) socket.write(buffer);
+      socket.uncork();
     }
   }
 
@@ -122,7 +146,7 @@ async function main(): Promise<void> {
   const log = new GroupCommitLog(file, values.sync === true);
   const server = createServer((socket) => {
     socket.setNoDelay(true);
-    const connection: Connection = { socket, rest: undefined };
+    const connection: Connection = { socket, rest: undefined, subscriber: false };
     socket.on('data', (chunk: Buffer) => log.receive(connection, chunk));
     socket.on('error', () => socket.destroy());
     socket.on('close', () => log.forget(connection));

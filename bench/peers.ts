@@ -6,11 +6,12 @@
  *
  *   npm run bench:peers -- [--quick] [--only ours-async,nats] [--rounds 3] [--no-install] [--no-write]
  *
- * Each round starts every system in turn (order rotated between rounds) in a fresh temp folder on
+ * Each round first probes the machine's scheduling (bench/lib/scheduling.ts: how late an idle
+ * Node.js process's 1 ms timer fires, for as long as the latency workload runs), then starts every system in turn (order rotated between rounds) in a fresh temp folder on
  * loopback, runs the workloads (bench/lib/workload.ts) with 1 KiB messages: a warm-up, publish
  * 200,000 with 1,000 unacknowledged in flight, drain that backlog with acks, end-to-end latency at
  * 5,000 msg/s for 10 s, publish with one send in flight for 10 s; then stops it. Systems marked
- * 'publish' run the two publish workloads only. Missing Debian packages are installed with
+ * 'publish' run the two publish workloads only, 'publish+latency' those and the end-to-end one. Missing Debian packages are installed with
  * apt-get. Medians over rounds with min–max, lead factors from the same round, our broker's RSS and
  * standalone boot time go to docs/benchmarks.md (between markers) and docs/bench-peers.svg.
  * Every server started is stopped at the end, on Ctrl-C and on errors (bench/lib/processes.ts).
@@ -33,6 +34,7 @@ import { nats } from './lib/peers/nats.js';
 import { redisAlways, redisEverysec } from './lib/peers/redis.js';
 import { appendLog, appendLogSync } from './lib/peers/append-log.js';
 import { writeReport, type Metrics, type RunInfo } from './lib/report.js';
+import { LATE_MS, probeScheduling } from './lib/scheduling.js';
 
 const PEERS: readonly Peer[] = [oursAsync, oursSync, rabbitmq, nats, redisEverysec, redisAlways, appendLog, appendLogSync];
 
@@ -83,7 +85,7 @@ async function measure(peer: Peer, running: RunningPeer, work: Workloads, metric
     print(`    drain ${Math.round(rate(drained)).toLocaleString('en-US')} msg/s (${drained.messages} of ${published.messages})`);
   }
   metrics['rssLoadMiB'] = await sampler.stop();
-  if (peer.workloads === 'all') {
+  if (peer.workloads !== 'publish') {
     const e2e = await latency(system, 'bench_latency', { size: work.size, rate: work.latencyRate, durationMs: work.latencyMs });
     const histogram = e2e.histogram;
     const complete = e2e.errors === 0 && e2e.messages === Math.round((work.latencyRate * work.latencyMs) / 1000);
@@ -165,7 +167,7 @@ async function main(): Promise<void> {
   const rounds = options.rounds ?? (options.quick === true ? 1 : 3);
   stopOnExit();
   if (options.install) await ensureInstalled(peers);
-  const info: RunInfo = { started: new Date(), loadBefore: load(), loadAfter: '', quick: options.quick === true, rounds, work, versions: {}, labels: {}, bootMs: [] };
+  const info: RunInfo = { started: new Date(), loadBefore: load(), loadAfter: '', quick: options.quick === true, rounds, work, versions: {}, labels: {}, bootMs: [], scheduling: [] };
   for (const peer of peers) {
     info.versions[peer.name] = await peer.version();
     info.labels[peer.name] = peer.label;
@@ -173,6 +175,9 @@ async function main(): Promise<void> {
   const results = new Map<string, Metrics[]>(peers.map((peer) => [peer.name, []]));
   for (let round = 0; round < rounds; round++) {
     print(`round ${round + 1} of ${rounds} (load average ${load()})`);
+    const probe = await probeScheduling(work.latencyMs);
+    info.scheduling.push(probe);
+    print(`  idle 1 ms timer: ${probe.stalls} wake-ups over ${LATE_MS} ms late in ${(probe.durationMs / 1000).toFixed(0)} s (${probe.stalledPercent.toFixed(1)}% of the time), worst ${probe.worstMs.toFixed(1)} ms`);
     if (peers.some((peer) => peer.name.startsWith('ours'))) {
       const dir = await mkdtemp(join(tmpdir(), 'bench-standalone-'));
       info.bootMs.push(await standaloneBootMs(dir).catch(() => Number.NaN));

@@ -9,6 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cpus, release } from 'node:os';
 import { ROOT } from './peers/ours.js';
+import { LATE_MS, type SchedulingProbe } from './scheduling.js';
 
 export type Metrics = Record<string, number>;
 
@@ -22,6 +23,8 @@ export interface RunInfo {
   readonly versions: Record<string, string>;
   readonly labels: Record<string, string>;
   readonly bootMs: number[];
+  /** One probe per round, before its systems run. */
+  readonly scheduling: SchedulingProbe[];
 }
 
 const BEGIN = '<!-- bench:peers:begin -->';
@@ -123,6 +126,16 @@ function markdown(info: RunInfo, results: ReadonlyMap<string, Metrics[]>): strin
     ...leadTable(results),
     '',
   ];
+  if (info.scheduling.length > 0) {
+    const seconds = (info.scheduling[0]!.durationMs / 1000).toFixed(0);
+    lines.push(
+      `The machine's own stalls (bench/lib/scheduling.ts), once per round before the systems: a Node.js process doing nothing but a 1 ms interval timer for ${seconds} s ` +
+        `woke more than ${LATE_MS} ms late ${cell(info.scheduling.map((probe) => probe.stalls), integer)} times, ` +
+        `${cell(info.scheduling.map((probe) => probe.stalledPercent), (value) => value.toFixed(1))}% of the time, worst ${cell(info.scheduling.map((probe) => probe.worstMs), (value) => value.toFixed(1))} ms. ` +
+        'Every end-to-end figure above passes through such stalls (each message wakes the sender, the server and the receiver); append-log is the floor a Node.js server reaches through them.',
+      '',
+    );
+  }
   if (ours !== undefined) {
     lines.push(
       `Our broker (ASYNC_FLUSH): resident memory ${cell(column(ours, 'rssIdleMiB'), (value) => value.toFixed(0))} MiB idle after boot, ` +

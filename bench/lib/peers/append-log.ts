@@ -1,8 +1,9 @@
 /**
  * append-log.ts: the client of bench/append-log-server.ts and its bench:peers entries (no fsync
  * per group, the ceiling for ASYNC_FLUSH; fdatasync per group, the ceiling for SYNC_FLUSH).
- * Publishing only: the server has no read side. Sends written in one tick leave in one writev
- * (corked until the next tick); answers ([count: u32 BE]) complete the oldest pending sends.
+ * Sends written in one tick leave in one writev (corked until the next tick); answers
+ * ([count: u32 BE]) complete the oldest pending sends. A subscriber gets what is written from its
+ * subscription on, as the server writes it (no backlog: no drain workload).
  */
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -69,26 +70,62 @@ class AppendLogPublisher implements Publisher {
   }
 }
 
+/** Delivers the records the server forwards ([length: u32 BE][body]) to onMessage. */
+class AppendLogSubscription implements Subscription {
+  private partial: Buffer | undefined;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly onMessage: (body: Buffer) => void,
+  ) {
+    socket.on('data', (chunk: Buffer) => this.received(chunk));
+    socket.on('error', () => undefined);
+    socket.write(Buffer.alloc(4)); // An empty record: subscribe.
+  }
+
+  private received(chunk: Buffer): void {
+    const data = this.partial === undefined ? chunk : Buffer.concat([this.partial, chunk]);
+    let offset = 0;
+    while (data.length - offset >= 4) {
+      const length = data.readUInt32BE(offset);
+      if (data.length - offset - 4 < length) break;
+      this.onMessage(data.subarray(offset + 4, offset + 4 + length));
+      offset += 4 + length;
+    }
+    this.partial = offset < data.length ? data.subarray(offset) : undefined;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.socket.end(() => resolve());
+      this.socket.destroySoon();
+    });
+  }
+}
+
+const connected = <T>(port: number, wrap: (socket: Socket) => T): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, noDelay: true }, () => {
+      socket.off('error', reject);
+      resolve(wrap(socket));
+    });
+    socket.once('error', reject);
+  });
+
 function system(port: number): MessagingSystem {
   return {
     name: 'append-log',
-    publisher: (_topic: string) =>
-      new Promise<Publisher>((resolve, reject) => {
-        const socket = connect({ host: '127.0.0.1', port, noDelay: true }, () => {
-          socket.off('error', reject);
-          resolve(new AppendLogPublisher(socket));
-        });
-        socket.once('error', reject);
-      }),
-    subscribe: (): Promise<Subscription> => Promise.reject(new Error('the append-log server has no read side')),
+    publisher: (_topic: string): Promise<Publisher> => connected(port, (socket) => new AppendLogPublisher(socket)),
+    subscribe: (_topic: string, fromStart: boolean, onMessage: (body: Buffer) => void): Promise<Subscription> =>
+      fromStart ? Promise.reject(new Error('the append-log server keeps no backlog to read from the start')) : connected(port, (socket) => new AppendLogSubscription(socket, onMessage)),
   };
 }
 
 function appendLogPeer(sync: boolean): Peer {
   return {
     name: sync ? 'append-log-sync' : 'append-log',
-    label: `Node.js append-only log with group commit (bench/append-log-server.ts)${sync ? ', fdatasync per group' : ', no fsync'}`,
-    workloads: 'publish',
+    label: `Node.js append-only log with group commit (bench/append-log-server.ts)${sync ? ', fdatasync per group' : ', no fsync; subscribers get each group as it is written'}`,
+    workloads: sync ? 'publish' : 'publish+latency',
     async start(dir: string): Promise<RunningPeer> {
       const port = await freePort();
       const args = [join(ROOT, 'dist-bench/bench/append-log-server.js'), '--port', String(port), '--dir', dir, ...(sync ? ['--sync'] : [])];

@@ -21,8 +21,11 @@ export interface Peer {
   readonly label: string;
   /** Debian package the server comes from, installed when missing. */
   readonly debianPackage?: string;
-  /** Which workloads it runs: all, or only publishing (the SYNC comparisons). */
-  readonly workloads: 'all' | 'publish';
+  /**
+   * Which workloads it runs: all; only publishing (the SYNC comparisons); or publishing and the
+   * end-to-end latency (no backlog to drain).
+   */
+  readonly workloads: 'all' | 'publish' | 'publish+latency';
   start(dir: string): Promise<RunningPeer>;
   version(): Promise<string>;
 }
