@@ -12,6 +12,14 @@ import type { Completion, MessagingSystem, Publisher, Subscription } from '../wo
 import { ROOT } from './ours.js';
 import type { Peer, RunningPeer } from './peer.js';
 
+/** Ends the connection once what was written has left. */
+function closeSocket(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    socket.end(() => resolve());
+    socket.destroySoon();
+  });
+}
+
 class AppendLogPublisher implements Publisher {
   private readonly pending: Completion[] = [];
   private head = 0;
@@ -63,10 +71,7 @@ class AppendLogPublisher implements Publisher {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.socket.end(() => resolve());
-      this.socket.destroySoon();
-    });
+    return closeSocket(this.socket);
   }
 }
 
@@ -96,10 +101,7 @@ class AppendLogSubscription implements Subscription {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.socket.end(() => resolve());
-      this.socket.destroySoon();
-    });
+    return closeSocket(this.socket);
   }
 }
 
