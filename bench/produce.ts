@@ -5,6 +5,7 @@
  *
  *   npm run bench:produce -- [--namesrv 127.0.0.1:9876] [--topic BenchmarkTest] [--size 1024]
  *     [--producers 1] [--inflight 1000] [--mode sync|async|oneway] [--duration 30 | --messages N]
+ *     [--auto-batch]
  *
  * sync keeps one send pending per producer (a thread calling send() in a loop), async keeps
  * --inflight pending per producer, oneway as async but acknowledged once written. Prints msg/s,
@@ -21,6 +22,7 @@ interface Options extends CommonOptions {
   readonly mode: string;
   readonly duration?: number;
   readonly messages?: number;
+  readonly autoBatch?: boolean;
 }
 
 async function main(): Promise<void> {
@@ -30,14 +32,15 @@ async function main(): Promise<void> {
     .option('--mode <mode>', 'sync, async or oneway', 'async')
     .option('--duration <seconds>', 'how long to send (default 30 unless --messages)', positiveInt)
     .option('--messages <n>', 'how many messages to send', positiveInt)
+    .option('--auto-batch', "the producer's autoBatch: sends share SEND_BATCH_MESSAGE batches (32 KiB or 10 ms)")
     .parse()
     .opts<Options>();
   if (!['sync', 'async', 'oneway'].includes(options.mode)) throw new Error(`--mode ${options.mode}: not sync, async or oneway`);
-  const system = rocketmqSystem({ ...systemOptions(options), mode: options.mode === 'oneway' ? 'oneway' : 'async' });
+  const system = rocketmqSystem({ ...systemOptions(options), mode: options.mode === 'oneway' ? 'oneway' : 'async', autoBatch: options.autoBatch === true });
   await system.prepare?.(options.topic);
   const inFlight = options.mode === 'sync' ? 1 : options.inflight;
   process.stdout.write(`${machineLine()}\n`);
-  process.stdout.write(`bench:produce ${options.mode}, ${options.producers} producer(s) × ${inFlight} in flight, ${options.size} B to ${options.topic} via ${options.namesrv}\n`);
+  process.stdout.write(`bench:produce ${options.mode}${options.autoBatch === true ? ' (autoBatch)' : ''}, ${options.producers} producer(s) × ${inFlight} in flight, ${options.size} B to ${options.topic} via ${options.namesrv}\n`);
   const publishers = await Promise.all(Array.from({ length: options.producers }, () => system.publisher(options.topic)));
   try {
     const durationMs = options.messages === undefined ? (options.duration ?? 30) * 1000 : options.duration === undefined ? undefined : options.duration * 1000;

@@ -143,6 +143,10 @@ export const ProducerOptionsSchema = {
   retryAnotherBrokerWhenNotStoreOK: bool(false, 'Retry a send answered FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT or SLAVE_NOT_AVAILABLE.'),
   maxMessageSize: int(4 * 1024 * 1024, 'Largest body (batches: the encoded batch) a send accepts, bytes.', 1),
   sendLatencyFaultEnable: bool(false, 'Avoid, for a while, brokers that failed or answered slowly (MQFaultStrategy).'),
+  autoBatch: bool(false, 'Gather send() calls into SEND_BATCH_MESSAGE batches per topic, queue, tags and waitStoreMsgOK (ProduceAccumulator).'),
+  batchMaxDelayMs: int(10, 'autoBatch: longest a message waits for its batch to fill, ms.', 1, 30_000),
+  batchMaxBytes: int(32 * 1024, 'autoBatch: a batch is sent once its bodies pass this many bytes.', 1, 2 * 1024 * 1024),
+  totalBatchMaxBytes: int(32 * 1024 * 1024, 'autoBatch: bodies held in batches not yet answered; past it a send goes alone, bytes.', 1),
 } as const;
 
 export type ProducerOptionsResolved = OptionsOf<typeof ProducerOptionsSchema>;

@@ -2,7 +2,8 @@
  * producer.ts: Producer, RocketMQ's DefaultMQProducer in TypeScript. `await send()` is Java's sync
  * send and the promise itself its async send: any number may be in flight at once, each with one
  * deadline in a shared sweep. sendOneway() waits for nothing but the write; sendBatch() sends
- * SEND_BATCH_MESSAGE (320).
+ * SEND_BATCH_MESSAGE (320). With autoBatch, send() calls without their own timeout or a selector
+ * wait up to batchMaxDelayMs to share a batch (produce-accumulator.ts), as Java's autoBatch.
  *
  * Lifecycle: new → start() → shutdown(); sending before start() or after shutdown() is an
  * MQClientError (code -1), as Java's makeSureStateOK.
@@ -13,9 +14,10 @@ import { illegalArgument } from '../errors.js';
 import { Message, type MessageInit, type MessageQueue, type MessageQueueLike } from '../message.js';
 import { validateProducerOptions, type ProducerOptions, type ProducerOptionsResolved } from '../options.js';
 import { wrapNamespace } from '../namespace.js';
+import { ProduceAccumulator } from './produce-accumulator.js';
 import type { MessageQueueSelector } from './queue-selector.js';
 import { SendPath, type SendResult, type SendTarget } from './send-path.js';
-import { prepareBatch, prepareSend, type SendSettings } from './send-request.js';
+import { checkMessage, prepareBatch, prepareSend, uniqIdOf, type SendSettings } from './send-request.js';
 
 export interface SendOptions {
   /** Send to this queue; one attempt. */
@@ -52,6 +54,7 @@ export class Producer {
   private readonly path: SendPath;
   private readonly settings: SendSettings;
   private readonly topics = new Set<string>();
+  private readonly accumulator: ProduceAccumulator | undefined;
   private state: State = 'CREATE_JUST';
 
   constructor(options: ProducerOptions) {
@@ -61,6 +64,15 @@ export class Producer {
     this.settings = { ...this.options, producerGroup: groupName };
     this.path = new SendPath(this.instance, { ...this.settings, ...this.options, producerGroup: groupName }, this.sweep);
     this.instance.registerProducer(groupName, this.producerInner());
+    if (this.options.autoBatch) {
+      this.accumulator = new ProduceAccumulator(this.options, {
+        sendBatch: (messages, sendTarget) => this.path.sendWithin(this.options.sendMsgTimeout, sendTarget, prepareBatch(messages, this.settings)),
+        sendOne: (message, sendTarget) => {
+          const now = this.path.now();
+          return this.path.sendWithin(this.options.sendMsgTimeout, sendTarget, prepareSend(message, this.settings, now), now);
+        },
+      });
+    }
   }
 
   /** What the client instance knows of this producer (called by the constructor); TransactionProducer adds its check handler. */
@@ -84,13 +96,17 @@ export class Producer {
     await this.instance.sendHeartbeatToAllBrokers();
   }
 
-  /** Unregisters from every broker and closes the connections; sends still in flight fail. */
+  /**
+   * Sends what autoBatch holds and waits for those answers, then unregisters from every broker
+   * and closes the connections; other sends still in flight fail.
+   */
   async shutdown(): Promise<void> {
     if (this.state !== 'RUNNING') {
       this.state = 'SHUTDOWN_ALREADY';
       return;
     }
     this.state = 'SHUTDOWN_ALREADY';
+    await this.accumulator?.flushAll();
     await this.instance.shutdown();
     this.sweep.clear();
   }
@@ -110,6 +126,11 @@ export class Producer {
       const msg = toMessage(message);
       const sendTarget = target(msg, options);
       this.remember(msg.topic);
+      if (this.accumulator !== undefined && options.timeoutMs === undefined && this.accumulator.canBatch(msg, sendTarget)) {
+        checkMessage(msg, this.settings);
+        uniqIdOf(msg);
+        return this.accumulator.send(msg, sendTarget);
+      }
       // One clock reading for the send's start: Date.now() costs ~0.1 µs here, and a send read it eight times.
       const now = this.path.now();
       return this.path.sendWithin(options.timeoutMs ?? this.options.sendMsgTimeout, sendTarget, prepareSend(msg, this.settings, now), now);

@@ -81,6 +81,22 @@ export function checkTopic(topic: string): void {
   if (checkedTopics.size < 10_000) checkedTopics.add(topic);
 }
 
+/** Validators.checkMessage: the topic, and a body neither empty nor larger than maxMessageSize. */
+export function checkMessage(message: Message, settings: SendSettings): void {
+  checkTopic(message.topic);
+  checkBody(message.body, settings);
+}
+
+/** The message's UNIQ_KEY, set first if it has none (MessageClientIDSetter.setUniqID). */
+export function uniqIdOf(message: Message, now = Date.now()): string {
+  let msgId = message.properties.get(MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
+  if (msgId === undefined) {
+    msgId = createUniqId(now);
+    message.properties.set(MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX, msgId);
+  }
+  return msgId;
+}
+
 function checkBody(body: Buffer, settings: SendSettings): void {
   if (body.length === 0) throw new MQClientError(ResponseCode.MESSAGE_ILLEGAL, 'the message body length is zero', { retriable: false });
   if (body.length > settings.maxMessageSize) {
@@ -108,14 +124,8 @@ function baseHeader(settings: SendSettings, topic: string, sysFlag: number, flag
  * Synchronous unless a large body is compressed on the thread pool.
  */
 export function prepareSend(message: Message, settings: SendSettings, now = Date.now()): PreparedSend | Promise<PreparedSend> {
-  checkTopic(message.topic);
-  checkBody(message.body, settings);
-  let msgId = message.properties.get(MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
-  if (msgId === undefined) {
-    msgId = createUniqId(now);
-    message.properties.set(MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX, msgId);
-  }
-  const id = msgId;
+  checkMessage(message, settings);
+  const id = uniqIdOf(message, now);
   if (message.body.length < settings.compressMsgBodyOverHowmuch) return finishSend(message, settings, message.body, 0, id);
   const compressed = compressBody(message.body, settings.compressLevel);
   const sysFlag = MessageSysFlag.COMPRESSED_FLAG | COMPRESSION_ZLIB_TYPE;
@@ -157,13 +167,12 @@ export function prepareBatch(messages: readonly Message[], settings: SendSetting
   if (first === undefined) throw illegalArgument('a batch needs at least one message');
   const wait = first.properties.get(MessageConst.WAIT_STORE_MSG_OK) ?? 'true';
   for (const message of messages) {
-    checkTopic(message.topic);
-    checkBody(message.body, settings);
+    checkMessage(message, settings);
     if (message.topic !== first.topic) throw illegalArgument('The topic of the messages in one batch should be the same');
     if (isRetryTopic(message.topic)) throw illegalArgument('Retry Group is not supported for batching');
     if (message.properties.has(MessageConst.DELAY_TIME_LEVEL)) throw illegalArgument('TimeDelayLevel is not supported for batching');
     if ((message.properties.get(MessageConst.WAIT_STORE_MSG_OK) ?? 'true') !== wait) throw illegalArgument('The waitStoreMsgOK of the messages in one batch should the same');
-    if (!message.properties.has(MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX)) message.properties.set(MessageConst.UNIQ_CLIENT_MESSAGE_ID_KEYIDX, createUniqId());
+    uniqIdOf(message);
   }
   const body = encodeBatch(messages.map((message) => ({ flag: message.flag, body: message.body, properties: encodeProperties(message.properties) })));
   checkBody(body, settings);
