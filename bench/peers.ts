@@ -2,7 +2,8 @@
  * peers.ts: `npm run bench:peers`, our broker next to the systems a user would pick instead, on
  * this machine in one run: RabbitMQ (quorum queue, confirms), NATS JetStream (file storage), Redis
  * Streams (appendfsync everysec, and always for the SYNC comparison), our broker (ASYNC_FLUSH and
- * SYNC_FLUSH) and a Node.js append-only log with group commit (the ceiling of a Node process).
+ * SYNC_FLUSH, each also publishing through the producer's autoBatch) and a Node.js append-only log
+ * with group commit (the ceiling of a Node process).
  *
  *   npm run bench:peers -- [--quick] [--only ours-async,nats] [--rounds 3] [--no-install] [--no-write]
  *
@@ -28,7 +29,7 @@ import { load, rate } from './lib/print.js';
 import { formatUs } from './lib/histogram.js';
 import { positiveInt } from './lib/cli.js';
 import { debianVersion, type Peer, type RunningPeer } from './lib/peers/peer.js';
-import { oursAsync, oursSync, standaloneBootMs } from './lib/peers/ours.js';
+import { oursAsync, oursAsyncBatch, oursSync, oursSyncBatch, standaloneBootMs } from './lib/peers/ours.js';
 import { rabbitmq } from './lib/peers/rabbitmq.js';
 import { nats } from './lib/peers/nats.js';
 import { redisAlways, redisEverysec } from './lib/peers/redis.js';
@@ -36,7 +37,7 @@ import { appendLog, appendLogSync } from './lib/peers/append-log.js';
 import { writeReport, type Metrics, type RunInfo } from './lib/report.js';
 import { LATE_MS, probeScheduling } from './lib/scheduling.js';
 
-const PEERS: readonly Peer[] = [oursAsync, oursSync, rabbitmq, nats, redisEverysec, redisAlways, appendLog, appendLogSync];
+const PEERS: readonly Peer[] = [oursAsync, oursSync, oursAsyncBatch, oursSyncBatch, rabbitmq, nats, redisEverysec, redisAlways, appendLog, appendLogSync];
 
 export interface Workloads {
   readonly size: number;

@@ -86,15 +86,18 @@ function resultsTable(results: ReadonlyMap<string, Metrics[]>): string[] {
 function leadTable(results: ReadonlyMap<string, Metrics[]>): string[] {
   const asyncRounds = results.get('ours-async');
   const syncRounds = results.get('ours-sync');
+  const asyncBatchRounds = results.get('ours-async-batch');
+  const syncBatchRounds = results.get('ours-sync-batch');
   const factor = (value: number): string => `${value.toFixed(2)}x`;
   const lines = [
-    '| peer | publish: ours ASYNC ÷ peer | publish: ours SYNC ÷ peer | drain: ours ÷ peer | e2e p99: peer ÷ ours | e2e p99.9: peer ÷ ours | one in flight: ours ASYNC ÷ peer |',
-    '|---|---|---|---|---|---|---|',
+    '| peer | publish: ours ASYNC ÷ peer | publish: ours SYNC ÷ peer | publish, autoBatch: ours ASYNC ÷ peer | publish, autoBatch: ours SYNC ÷ peer | drain: ours ÷ peer | e2e p99: peer ÷ ours | e2e p99.9: peer ÷ ours | one in flight: ours ASYNC ÷ peer |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const [name, rounds] of results) {
     if (name.startsWith('ours')) continue;
     lines.push(
-      `| ${name} | ${cell(leads(asyncRounds, rounds, 'publishRate'), factor)} | ${cell(leads(syncRounds, rounds, 'publishRate'), factor)} | ${cell(leads(asyncRounds, rounds, 'drainRate'), factor)} | ` +
+      `| ${name} | ${cell(leads(asyncRounds, rounds, 'publishRate'), factor)} | ${cell(leads(syncRounds, rounds, 'publishRate'), factor)} | ` +
+        `${cell(leads(asyncBatchRounds, rounds, 'publishRate'), factor)} | ${cell(leads(syncBatchRounds, rounds, 'publishRate'), factor)} | ${cell(leads(asyncRounds, rounds, 'drainRate'), factor)} | ` +
         `${cell(leads(asyncRounds, rounds, 'e2eP99Us', true), factor)} | ${cell(leads(asyncRounds, rounds, 'e2eP999Us', true), factor)} | ${cell(leads(asyncRounds, rounds, 'singleRate'), factor)} |`,
     );
   }
