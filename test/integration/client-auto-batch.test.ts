@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Message, MessageQueue, Producer, type SendResult } from '../../src/index.js';
+import { Message, MessageQueue, MQClientError, Producer, type SendResult } from '../../src/index.js';
 import { createTopic } from '../harness/cluster.js';
 import { collect, FAST_CLIENT, shutdownCollectors, startClientCluster, type ClientCluster } from '../harness/client.js';
 
@@ -97,13 +97,16 @@ describe('client producer autoBatch', { timeout: 120_000 }, () => {
     assert.deepEqual(collector.bodies().sort(), ['delayed', 'held', 'own timeout']);
   });
 
-  test('autoBatch - a batch to an explicit queue is stored there; options out of range are refused', async () => {
+  test('autoBatch - a batch to an explicit queue is stored there; bad messages and options out of range are refused', async () => {
     await createTopic(cluster.admin, cluster.broker.address, cluster.namesrv.address, 'AutoBatchQueue', 4);
     const producer = await batchingProducer('PID_auto_batch_queue', { batchMaxBytes: 10, batchMaxDelayMs: 5 });
     const target = new MessageQueue('AutoBatchQueue', 'broker-a', 2);
     const results = await Promise.all(Array.from({ length: 6 }, (_, index) => producer.send(new Message({ topic: 'AutoBatchQueue', body: `q${index}` }), { queue: target })));
     assert.ok(results.every((result) => result.messageQueue.queueId === 2 && result.sendStatus === 'SEND_OK'));
     assert.deepEqual(results.map((result) => result.queueOffset).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5]);
+    const notATopic = producer.send(new Message({ topic: 42 as unknown as string, body: 'x' }));
+    await assert.rejects(notATopic, (error) => error instanceof MQClientError && /the topic is not a string/.test(error.message));
+    await assert.rejects(producer.send(new Message({ topic: 'AutoBatchQueue', body: '' })), (error) => error instanceof MQClientError && /body length is zero/.test(error.message));
     assert.throws(() => new Producer({ groupName: 'PID_bad', autoBatch: true, batchMaxBytes: 3 * 1024 * 1024 }), /batchMaxBytes/);
     assert.throws(() => new Producer({ groupName: 'PID_bad', autoBatch: true, batchMaxDelayMs: 0 }), /batchMaxDelayMs/);
   });

@@ -123,10 +123,13 @@ export class Producer {
       const msg = toMessage(message);
       const sendTarget = target(msg, options);
       this.remember(msg.topic);
-      if (this.accumulator !== undefined && options.timeoutMs === undefined && this.accumulator.canBatch(msg, sendTarget)) {
+      if (this.accumulator !== undefined && options.timeoutMs === undefined) {
+        // Checked first: canBatch reads the topic and properties, so a bad message gets Validators' error, not a TypeError.
         checkMessage(msg, this.settings);
-        uniqIdOf(msg);
-        return this.accumulator.send(msg, sendTarget);
+        if (this.accumulator.canBatch(msg, sendTarget)) {
+          uniqIdOf(msg);
+          return this.accumulator.send(msg, sendTarget);
+        }
       }
       return this.sendDirect(msg, sendTarget, options.timeoutMs ?? this.options.sendMsgTimeout);
     } catch (error) {
