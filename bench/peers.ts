@@ -9,7 +9,8 @@
  *
  * Each round first probes the machine's scheduling (bench/lib/scheduling.ts: how late an idle
  * Node.js process's 1 ms timer fires, for as long as the latency workload runs), then starts every system in turn (order rotated between rounds) in a fresh temp folder on
- * loopback, runs the workloads (bench/lib/workload.ts) with 1 KiB messages: a warm-up, publish
+ * loopback, runs the workloads (bench/lib/workload.ts) with 1 KiB messages: a warm-up (publish,
+ * and drain where the system drains), publish
  * 200,000 with 1,000 unacknowledged in flight, drain that backlog with acks, end-to-end latency at
  * 5,000 msg/s for 10 s, publish with one send in flight for 10 s; then stops it. Systems marked
  * 'publish' run the two publish workloads only, 'publish+latency' those and the end-to-end one. Missing Debian packages are installed with
@@ -75,7 +76,10 @@ async function measure(peer: Peer, running: RunningPeer, work: Workloads, metric
   metrics['rssIdleMiB'] = await rssMiB(running.pid);
   for (const topic of ['bench_warmup', 'bench_publish', 'bench_latency', 'bench_single']) await system.prepare?.(topic);
   const sampler = sampleRss(running.pid);
-  await publishOn(system, 'bench_warmup', { messages: work.warmup, inFlight: work.inFlight, size: work.size });
+  const warmup = await publishOn(system, 'bench_warmup', { messages: work.warmup, inFlight: work.inFlight, size: work.size });
+  // The warm-up also drains what it published, so the drain is measured warm like the publish
+  // (a fresh broker's pull path, and the client's consumer in the first round, ran cold: ~1 s of ramp).
+  if (peer.workloads === 'all') await drain(system, 'bench_warmup', warmup.messages, 300_000);
   const published = await publishOn(system, 'bench_publish', { messages: work.messages, inFlight: work.inFlight, size: work.size });
   metrics['publishRate'] = published.errors > 0 ? Number.NaN : rate(published);
   metrics['publishP99Us'] = published.histogram.percentileUs(99);

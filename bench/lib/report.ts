@@ -117,7 +117,7 @@ function markdown(info: RunInfo, results: ReadonlyMap<string, Metrics[]>): strin
       `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Linux ${release()}, Node ${process.version}; ` +
       `load average (1/5/15 min) ${info.loadBefore} before the run, ${info.loadAfter} after. ${info.rounds} round(s), systems interleaved, order rotated each round.`,
     '',
-    `Workloads, ${work.size} B messages, client in one Node process next to the server: warm-up of ${integer(work.warmup)}; publish ${integer(work.messages)} ` +
+    `Workloads, ${work.size} B messages, client in one Node process next to the server: warm-up of ${integer(work.warmup)} published (and drained, where the system drains); publish ${integer(work.messages)} ` +
       `with ${integer(work.inFlight)} unacknowledged in flight; drain that backlog with acknowledgements; end-to-end latency at ${integer(work.latencyRate)} msg/s for ` +
       `${work.latencyMs / 1000} s (the body carries the time each message was due, so a stalled sender counts against the system); publish with one send in flight for ${work.singleMs / 1000} s. ` +
       'Cells: median (min–max over rounds); — where the workload does not apply (publish-only systems) or failed.',
