@@ -3,13 +3,14 @@
  * against any NameServer.
  *
  *   npm run bench:consume -- [--namesrv ..] [--topic ..] [--size 1024] [--fill N] [--messages N]
- *     [--tail --duration 30] [--pull-batch 32]
+ *     [--tail --duration 30] [--pull-batch 32] [--rounds 1]
  *
  * Drain (default): optionally publishes --fill messages first (1,000 in flight), then a consumer
  * of a fresh group reads the topic from its first offset until --messages (default: --fill, else
- * 100,000) arrived: the backlog drain rate. --tail: a consumer follows the topic's end while a
- * producer publishes at full speed for --duration seconds: the tail-follow rate, and how far the
- * consumer lags behind at the end.
+ * 100,000) arrived: the backlog drain rate, and this process's CPU per message; --rounds repeats
+ * the drain in the same process with a fresh group each time. --tail: a consumer follows the
+ * topic's end while a producer publishes at full speed for --duration seconds: the tail-follow
+ * rate, and how far the consumer lags behind at the end.
  */
 import { Meter, drain, publish, sendOnce, type MessagingSystem } from './lib/workload.js';
 import { rocketmqSystem } from './lib/rocketmq.js';
@@ -22,6 +23,7 @@ interface Options extends CommonOptions {
   readonly tail?: boolean;
   readonly duration: number;
   readonly pullBatch: number;
+  readonly rounds: number;
 }
 
 const print = (line: string): boolean => process.stdout.write(`${line}\n`);
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
     .option('--tail', 'follow the end of the topic while publishing instead of draining')
     .option('--duration <seconds>', 'how long to publish with --tail', positiveInt, 30)
     .option('--pull-batch <n>', 'PushConsumer pullBatchSize', positiveInt, 32)
+    .option('--rounds <n>', 'drain the backlog this many times in this process, a fresh group each (warm-up shows)', positiveInt, 1)
     .parse()
     .opts<Options>();
   const system = rocketmqSystem({ ...systemOptions(options), pullBatchSize: options.pullBatch });
@@ -76,10 +79,17 @@ async function main(): Promise<void> {
   }
   if (options.fill !== undefined) await fill(system, options, options.fill);
   const count = options.messages ?? options.fill ?? 100_000;
-  print(`bench:consume drain ${count.toLocaleString('en-US')} messages of ${options.topic} from the first offset via ${options.namesrv}`);
-  const result = await drain(system, options.topic, count, 600_000, (interval) => print(intervalLine(interval, '')));
-  for (const line of summaryLines('drained', result, '')) print(line);
-  if (result.messages < count) throw new Error(`only ${result.messages} of ${count} messages arrived within 600 s`);
+  for (let round = 1; round <= options.rounds; round++) {
+    const which = options.rounds > 1 ? ` (round ${round} of ${options.rounds}, a fresh group each)` : '';
+    print(`bench:consume drain ${count.toLocaleString('en-US')} messages of ${options.topic} from the first offset via ${options.namesrv}${which}`);
+    const cpuBefore = process.cpuUsage();
+    const result = await drain(system, options.topic, count, 600_000, (interval) => print(intervalLine(interval, '')));
+    const cpu = process.cpuUsage(cpuBefore);
+    for (const line of summaryLines('drained', result, '')) print(line);
+    // This process's CPU over the drain (the consumer's, mostly): the figure the drain's A/B comparisons use.
+    print(`  client CPU ${((cpu.user + cpu.system) / Math.max(result.messages, 1)).toFixed(2)} µs a message (user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms)`);
+    if (result.messages < count) throw new Error(`only ${result.messages} of ${count} messages arrived within 600 s`);
+  }
 }
 
 run(main);
