@@ -91,11 +91,12 @@ describe('broker offsets', { timeout: 120_000 }, () => {
     assert.equal(await earliestStoreTime(admin, broker.address, topic, 0), -1, 'an empty queue');
     assert.equal(await searchOffset(admin, broker.address, topic, 0, Date.now()), 0);
 
-    // Each message is stored at a later millisecond than the one before, so store times are distinct.
+    // Each message is stored at least 2 ms after the one before, so store times are distinct and
+    // t2 - 1 lies strictly between t1 and t2 (1 ms apart, t2 - 1 would be t1 itself).
     const times: number[] = [];
     for (let index = 0; index < 4; index++) {
       const last = times.at(-1) ?? 0;
-      await waitFor(() => Date.now() > last, 'the clock to move on');
+      await waitFor(() => Date.now() > last + 1, 'the clock to move on');
       sendResult(await sendMessage(admin, broker.address, { topic, body: `t${index}` }));
       const pulled = await pullMessage(admin, broker.address, { group: 'GID_times', topic, offset: index });
       const record = decodeRecords(pulled.body)[0] as MessageRecord;
