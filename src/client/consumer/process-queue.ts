@@ -8,10 +8,11 @@
  * either commits them (the offset after the batch) or puts them back to be consumed again; it also
  * keeps the broker lock's state (locked, lastLockTimestamp, lock expiry after 30 s).
  *
- * Invariant: offsets are kept in ascending order. Pulls of a queue are sequential, so messages
- * arrive in ascending order and a Map's insertion order is that order; an offset below the last
- * one (never seen in practice) re-sorts the map.
+ * Invariant: held messages are kept in ascending offset order. Pulls of a queue are sequential, so
+ * messages arrive in ascending order and go to the end of a ring (OffsetRing); an offset below
+ * the last one (never seen in practice) is sorted into place.
  */
+import { OffsetRing } from './offset-ring.js';
 import type { ReceivedMessage } from './received-message.js';
 
 /** A queue not pulled for this long is considered stuck and is rebuilt (rocketmq.client.pull.pullMaxIdleTime), ms. */
@@ -22,7 +23,7 @@ export const REBALANCE_LOCK_MAX_LIVE_TIME_MS = 30_000;
 export const REBALANCE_LOCK_INTERVAL_MS = 20_000;
 
 export class ProcessQueue {
-  private messages = new Map<number, ReceivedMessage>();
+  private readonly messages = new OffsetRing<ReceivedMessage>();
   private queueOffsetMax = 0;
   private bytes = 0;
   /** Orderly consumption: the batch taken by takeMessages and not yet committed, in offset order. */
@@ -46,15 +47,11 @@ export class ProcessQueue {
 
   /** Adds pulled messages; an offset already held is not added twice. */
   putMessage(messages: readonly ReceivedMessage[]): void {
-    let sorted = true;
     for (const message of messages) {
-      if (this.messages.has(message.queueOffset)) continue;
-      if (this.messages.size > 0 && message.queueOffset < this.queueOffsetMax) sorted = false;
-      this.messages.set(message.queueOffset, message);
+      if (!this.messages.add(message.queueOffset, message)) continue;
       this.queueOffsetMax = Math.max(this.queueOffsetMax, message.queueOffset);
       this.bytes += message.body.length;
     }
-    if (!sorted) this.messages = new Map([...this.messages].sort(([a], [b]) => a - b));
   }
 
   /**
@@ -79,13 +76,11 @@ export class ProcessQueue {
   }
 
   firstOffset(): number | undefined {
-    const first = this.messages.keys().next();
-    return first.done ? undefined : first.value;
+    return this.messages.firstOffset();
   }
 
   firstMessage(): ReceivedMessage | undefined {
-    const first = this.messages.values().next();
-    return first.done ? undefined : first.value;
+    return this.messages.first();
   }
 
   /** The offsets the held messages span (getMaxSpan). */
@@ -106,9 +101,9 @@ export class ProcessQueue {
   takeMessages(count: number): ReceivedMessage[] {
     const taken: ReceivedMessage[] = [];
     this.lastConsumeTimestamp = Date.now();
-    for (const [offset, message] of this.messages) {
-      if (taken.length >= count) break;
-      this.messages.delete(offset);
+    while (taken.length < count) {
+      const message = this.messages.shift();
+      if (message === undefined) break;
       taken.push(message);
     }
     this.consuming.push(...taken);
@@ -128,8 +123,8 @@ export class ProcessQueue {
   makeMessageToConsumeAgain(messages: readonly ReceivedMessage[]): void {
     const again = new Set(messages);
     this.consuming = this.consuming.filter((message) => !again.has(message));
-    const merged = [...messages.map((message) => [message.queueOffset, message] as const), ...this.messages];
-    this.messages = new Map(merged.sort(([a], [b]) => a - b));
+    // A message held wins over one given back at the same offset, as before.
+    this.messages.addAll(messages.map((message) => [message.queueOffset, message] as const));
   }
 
   clear(): void {
