@@ -20,6 +20,32 @@ test('message-id - offset id with an IPv6 store host is 56 hex chars', () => {
   assert.deepEqual(decodeOffsetMessageId(id), { storeAddress: 'fe80:0:0:0:0:0:0:2:10911', commitLogOffset: 5 });
 });
 
+test('message-id - offset ids agree with the bytes written as an int64, across hosts that alternate and change in place (seeded)', () => {
+  const seed = Number(process.env['SEED'] ?? Date.now() % 100_000);
+  let state = seed;
+  const random = (): number => {
+    state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff;
+    return state / 0x80000000;
+  };
+  const expected = (host: Buffer, offset: number): string => {
+    const bytes = Buffer.alloc(host.length + 8);
+    host.copy(bytes);
+    bytes.writeBigInt64BE(BigInt(offset), host.length);
+    return bytes.toString('hex').toUpperCase();
+  };
+  const hosts = [encodeSocketAddress('192.168.1.20', 10911), encodeSocketAddress('10.0.0.1', 10911), encodeSocketAddress('fe80::2', 10911)];
+  for (let step = 0; step < 5_000; step++) {
+    const host = hosts[Math.floor(random() * hosts.length)] as Buffer;
+    // Offsets of every size up to 2^53, some negative (two's complement, as Java's putLong).
+    const magnitude = Math.floor(random() * 2 ** Math.floor(random() * 54));
+    const offset = random() < 0.05 ? -magnitude : magnitude;
+    assert.equal(createOffsetMessageId(host, offset), expected(host, offset), `seed ${seed} step ${step}: ${host.toString('hex')} ${offset}`);
+    // Now and then the same Buffer holds other bytes.
+    if (step % 1000 === 999) host[3] = ((host[3] as number) + 1) & 0xff;
+  }
+  assert.throws(() => createOffsetMessageId(hosts[0] as Buffer, 2 ** 53), RangeError);
+});
+
 test('message-id - what is not an offset id is refused', () => {
   for (const bad of ['', 'C0A80114', 'C0A8011400002A9F0000011F71FB04C', 'C0A8011400002A9F0000011F71FB04CBAA', 'G0A8011400002A9F0000011F71FB04CB', 'C0A80114 0002A9F0000011F71FB04CB']) {
     assert.throws(() => decodeOffsetMessageId(bad), MessageIdError, bad);

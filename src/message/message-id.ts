@@ -9,19 +9,53 @@
  * | ip (4 or 16) | pid low 16 bits (2) | a per-process int (4) | ms since the start of this
  * month, local time (4) | counter (2) |, 32 hex characters for IPv4.
  */
-import { readLong, writeLong } from './long.js';
+import { LongRangeError, readLong } from './long.js';
 import { formatSocketAddress, IPV4_ADDRESS_BYTES, IPV6_ADDRESS_BYTES } from './socket-address.js';
 
 export class MessageIdError extends Error {
   override name = 'MessageIdError';
 }
 
-/** The offset message id of the record at `commitLogOffset` stored by `storeHost` (8 or 20 bytes). */
+/** Char codes of the uppercase hex digits. */
+const HEX_CODES = Array.from('0123456789ABCDEF', (digit) => digit.charCodeAt(0));
+const TWO_POW_32 = 4294967296;
+/** A copy of the last store host's bytes, and its hex: a broker answers every send with its own host. */
+let lastHost = Buffer.alloc(0);
+let lastHostHex = '';
+
+function isLastHost(storeHost: Buffer): boolean {
+  if (storeHost.length !== lastHost.length) return false;
+  for (let index = 0; index < storeHost.length; index++) if (storeHost[index] !== lastHost[index]) return false;
+  return true;
+}
+
+function hex8(value: number): string {
+  return String.fromCharCode(
+    HEX_CODES[(value >>> 28) & 15] as number,
+    HEX_CODES[(value >>> 24) & 15] as number,
+    HEX_CODES[(value >>> 20) & 15] as number,
+    HEX_CODES[(value >>> 16) & 15] as number,
+    HEX_CODES[(value >>> 12) & 15] as number,
+    HEX_CODES[(value >>> 8) & 15] as number,
+    HEX_CODES[(value >>> 4) & 15] as number,
+    HEX_CODES[value & 15] as number,
+  );
+}
+
+/**
+ * The offset message id of the record at `commitLogOffset` stored by `storeHost` (8 or 20 bytes).
+ * Made once per send answer, so without a Buffer or a native call: the host's hex is kept for the
+ * next call, the offset's 16 digits are formatted here.
+ */
 export function createOffsetMessageId(storeHost: Buffer, commitLogOffset: number): string {
-  const bytes = Buffer.allocUnsafe(storeHost.length + 8);
-  storeHost.copy(bytes, 0);
-  writeLong(bytes, commitLogOffset, storeHost.length);
-  return bytes.toString('hex').toUpperCase();
+  if (!Number.isSafeInteger(commitLogOffset)) throw new LongRangeError(`${commitLogOffset} is not a safe integer`);
+  if (!isLastHost(storeHost)) {
+    lastHostHex = storeHost.toString('hex').toUpperCase();
+    lastHost = Buffer.from(storeHost);
+  }
+  // Two's complement halves, as an int64 of the offset: the high half of a negative one wraps through >>>.
+  const high = Math.floor(commitLogOffset / TWO_POW_32);
+  return lastHostHex + hex8(high) + hex8(commitLogOffset - high * TWO_POW_32);
 }
 
 /** Splits an offset message id into the store address ("ip:port") and the CommitLog offset. */
