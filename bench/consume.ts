@@ -7,7 +7,7 @@
  *
  * Drain (default): optionally publishes --fill messages first (1,000 in flight), then a consumer
  * of a fresh group reads the topic from its first offset until --messages (default: --fill, else
- * 100,000) arrived: the backlog drain rate, and this process's CPU per message; --rounds repeats
+ * 100,000) arrived: the backlog drain rate, this process's CPU per message and its collections; --rounds repeats
  * the drain in the same process with a fresh group each time. --tail: a consumer follows the
  * topic's end while a producer publishes at full speed for --duration seconds: the tail-follow
  * rate, and how far the consumer lags behind at the end.
@@ -16,6 +16,7 @@ import { Meter, drain, publish, sendOnce, type MessagingSystem } from './lib/wor
 import { rocketmqSystem } from './lib/rocketmq.js';
 import { benchCommand, positiveInt, run, systemOptions, type CommonOptions } from './lib/cli.js';
 import { intervalLine, machineLine, summaryLines } from './lib/print.js';
+import { gcLine, meterGc } from './lib/gc-meter.js';
 
 interface Options extends CommonOptions {
   readonly fill?: number;
@@ -83,11 +84,13 @@ async function main(): Promise<void> {
     const which = options.rounds > 1 ? ` (round ${round} of ${options.rounds}, a fresh group each)` : '';
     print(`bench:consume drain ${count.toLocaleString('en-US')} messages of ${options.topic} from the first offset via ${options.namesrv}${which}`);
     const cpuBefore = process.cpuUsage();
+    const stopGc = meterGc();
     const result = await drain(system, options.topic, count, 600_000, (interval) => print(intervalLine(interval, '')));
     const cpu = process.cpuUsage(cpuBefore);
+    const gc = stopGc();
     for (const line of summaryLines('drained', result, '')) print(line);
     // This process's CPU over the drain (the consumer's, mostly): the figure the drain's A/B comparisons use.
-    print(`  client CPU ${((cpu.user + cpu.system) / Math.max(result.messages, 1)).toFixed(2)} µs a message (user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms)`);
+    print(`  client CPU ${((cpu.user + cpu.system) / Math.max(result.messages, 1)).toFixed(2)} µs a message (user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms); ${gcLine(gc)}`);
     if (result.messages < count) throw new Error(`only ${result.messages} of ${count} messages arrived within 600 s`);
   }
 }
