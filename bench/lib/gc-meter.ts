@@ -17,7 +17,7 @@ export function meterGc(): () => GcSummary {
   const totals = { scavenges: 0, scavengeMs: 0, markCompacts: 0, markCompactMs: 0 };
   const count = (entries: readonly PerformanceEntry[]): void => {
     for (const entry of entries) {
-      const kind = (entry.detail as { kind?: number } | undefined)?.kind;
+      const kind = ((entry as unknown as { detail?: { kind?: number } }).detail)?.kind;
       if (kind === constants.NODE_PERFORMANCE_GC_MINOR) {
         totals.scavenges++;
         totals.scavengeMs += entry.duration;
