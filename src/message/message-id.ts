@@ -19,9 +19,10 @@ export class MessageIdError extends Error {
 /** Char codes of the uppercase hex digits. */
 const HEX_CODES = Array.from('0123456789ABCDEF', (digit) => digit.charCodeAt(0));
 const TWO_POW_32 = 4294967296;
-/** A copy of the last store host's bytes, and its hex: a broker answers every send with its own host. */
+/** A copy of the last store host's bytes: a broker answers every send with its own host. */
 let lastHost = Buffer.alloc(0);
-let lastHostHex = '';
+/** The char codes of the last id: the host's hex, then the offset's 16 digits (rewritten per call). */
+let idCodes: number[] = [];
 
 function isLastHost(storeHost: Buffer): boolean {
   if (storeHost.length !== lastHost.length) return false;
@@ -29,33 +30,29 @@ function isLastHost(storeHost: Buffer): boolean {
   return true;
 }
 
-function hex8(value: number): string {
-  return String.fromCharCode(
-    HEX_CODES[(value >>> 28) & 15] as number,
-    HEX_CODES[(value >>> 24) & 15] as number,
-    HEX_CODES[(value >>> 20) & 15] as number,
-    HEX_CODES[(value >>> 16) & 15] as number,
-    HEX_CODES[(value >>> 12) & 15] as number,
-    HEX_CODES[(value >>> 8) & 15] as number,
-    HEX_CODES[(value >>> 4) & 15] as number,
-    HEX_CODES[value & 15] as number,
-  );
+/** Writes `value`'s 8 hex digits (as a uint32) into idCodes from `at`. */
+function putHex8(value: number, at: number): void {
+  for (let digit = 0; digit < 8; digit++) idCodes[at + digit] = HEX_CODES[(value >>> (28 - 4 * digit)) & 15] as number;
 }
 
 /**
  * The offset message id of the record at `commitLogOffset` stored by `storeHost` (8 or 20 bytes).
- * Made once per send answer, so without a Buffer or a native call: the host's hex is kept for the
- * next call, the offset's 16 digits are formatted here.
+ * Made once per send answer, so without a Buffer or a native call: the host's hex digits are kept
+ * from the last call, the offset's 16 are written after them, and one String.fromCharCode makes
+ * the id as one flat string (the header writer then copies it char by char).
  */
 export function createOffsetMessageId(storeHost: Buffer, commitLogOffset: number): string {
   if (!Number.isSafeInteger(commitLogOffset)) throw new LongRangeError(`${commitLogOffset} is not a safe integer`);
   if (!isLastHost(storeHost)) {
-    lastHostHex = storeHost.toString('hex').toUpperCase();
     lastHost = Buffer.from(storeHost);
+    idCodes = Array.from(storeHost.toString('hex').toUpperCase(), (digit) => digit.charCodeAt(0)).concat(new Array<number>(16).fill(0));
   }
   // Two's complement halves, as an int64 of the offset: the high half of a negative one wraps through >>>.
   const high = Math.floor(commitLogOffset / TWO_POW_32);
-  return lastHostHex + hex8(high) + hex8(commitLogOffset - high * TWO_POW_32);
+  const at = idCodes.length - 16;
+  putHex8(high, at);
+  putHex8(commitLogOffset - high * TWO_POW_32, at + 8);
+  return String.fromCharCode.apply(null, idCodes);
 }
 
 /** Splits an offset message id into the store address ("ip:port") and the CommitLog offset. */
