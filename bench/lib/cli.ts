@@ -9,6 +9,12 @@ export function positiveInt(value: string): number {
   return number;
 }
 
+export function nonNegativeInt(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number)) throw new InvalidArgumentError('not a non-negative integer');
+  return number;
+}
+
 export interface CommonOptions {
   readonly namesrv: string;
   readonly topic: string;

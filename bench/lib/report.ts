@@ -19,7 +19,7 @@ export interface RunInfo {
   loadAfter: string;
   readonly quick: boolean;
   readonly rounds: number;
-  readonly work: { readonly size: number; readonly warmup: number; readonly messages: number; readonly inFlight: number; readonly latencyRate: number; readonly latencyMs: number; readonly singleMs: number };
+  readonly work: { readonly size: number; readonly warmup: number; readonly messages: number; readonly inFlight: number; readonly latencyRate: number; readonly latencyMs: number; readonly latencyWarmUpMs: number; readonly singleMs: number };
   readonly versions: Record<string, string>;
   readonly labels: Record<string, string>;
   readonly bootMs: number[];
@@ -119,7 +119,7 @@ function markdown(info: RunInfo, results: ReadonlyMap<string, Metrics[]>): strin
     '',
     `Workloads, ${work.size} B messages, client in one Node process next to the server: warm-up of ${integer(work.warmup)} published (and drained, where the system drains); publish ${integer(work.messages)} ` +
       `with ${integer(work.inFlight)} unacknowledged in flight; drain that backlog with acknowledgements; end-to-end latency at ${integer(work.latencyRate)} msg/s for ` +
-      `${work.latencyMs / 1000} s (the body carries the time each message was due, so a stalled sender counts against the system); publish with one send in flight for ${work.singleMs / 1000} s. ` +
+      `${work.latencyMs / 1000} s after ${work.latencyWarmUpMs / 1000} s at that rate not counted (the body carries the time each message was due, so a stalled sender counts against the system); publish with one send in flight for ${work.singleMs / 1000} s. ` +
       'Cells: median (min–max over rounds); — where the workload does not apply (publish-only systems) or failed.',
     '',
     ...resultsTable(results),

@@ -194,6 +194,11 @@ export interface LatencyOptions {
   readonly size: number;
   readonly rate: number;
   readonly durationMs: number;
+  /**
+   * Sent at the same rate before the measured run, and waited for, but not counted: the client's
+   * and server's code paths at this rate warm up first (default 0: the probes only).
+   */
+  readonly warmUpMs?: number;
   readonly onInterval?: OnInterval;
 }
 
@@ -201,15 +206,17 @@ export interface LatencyOptions {
 const PROBE = -1;
 /** Bodies carry [due time: f64][run tag: f64]; messages of other runs (an old backlog) are skipped. */
 const RUN_TAG = Math.random();
+/** The tag of the at-rate warm-up's messages: received and counted apart, never measured. */
+const WARM_UP_TAG = RUN_TAG + 1;
 
 function stamped(size: number, dueNs: number): Buffer {
-  return stampInto(Buffer.alloc(Math.max(size, 16)), dueNs);
+  return stampInto(Buffer.alloc(Math.max(size, 16)), dueNs, RUN_TAG);
 }
 
 /** Writes the due time and the run tag into the first 16 bytes of `body`. */
-function stampInto(body: Buffer, dueNs: number): Buffer {
+function stampInto(body: Buffer, dueNs: number, tag: number): Buffer {
   body.writeDoubleLE(dueNs, 0);
-  body.writeDoubleLE(RUN_TAG, 8);
+  body.writeDoubleLE(tag, 8);
   return body;
 }
 
@@ -231,9 +238,17 @@ export async function latency(system: MessagingSystem, topic: string, options: L
   const probesSeen = new Uint8Array(PROBES_MAX);
   let expected = Number.MAX_SAFE_INTEGER;
   let finish: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (finish = resolve));
+  let finished = new Promise<void>((resolve) => (finish = resolve));
+  let warmUpReceived = 0;
+  let warmUpExpected = Number.MAX_SAFE_INTEGER;
   const subscription = await system.subscribe(topic, false, (body) => {
-    if (body.length < 16 || body.readDoubleLE(8) !== RUN_TAG) return;
+    if (body.length < 16) return;
+    const tag = body.readDoubleLE(8);
+    if (tag === WARM_UP_TAG) {
+      if (++warmUpReceived >= warmUpExpected) finish();
+      return;
+    }
+    if (tag !== RUN_TAG) return;
     if (body.readDoubleLE(0) === PROBE) {
       if (body.length >= 24) probesSeen[body.readDoubleLE(16)] = 1;
     } else if (meter !== undefined) {
@@ -241,13 +256,25 @@ export async function latency(system: MessagingSystem, topic: string, options: L
       if (meter.messages + meter.errors >= expected) finish();
     }
   });
+  /** Waits (at most 30 s) until `done()` holds or finish() is called. */
+  const settle = async (done: () => boolean): Promise<void> => {
+    const timer = setTimeout(finish, 30_000);
+    if (!done()) await finished;
+    clearTimeout(timer);
+    finished = new Promise<void>((resolve) => (finish = resolve));
+  };
   try {
     await warmUp(publisher, probesSeen);
+    if ((options.warmUpMs ?? 0) > 0) {
+      const warmUpMeter = new Meter();
+      warmUpExpected = await sendAtRate(publisher, { ...options, durationMs: options.warmUpMs ?? 0 }, warmUpMeter, WARM_UP_TAG);
+      await settle(() => warmUpReceived >= warmUpExpected);
+      warmUpMeter.finish();
+    }
     meter = new Meter(options.onInterval);
-    expected = await sendAtRate(publisher, options, meter);
-    const timer = setTimeout(finish, 30_000);
-    if (meter.messages + meter.errors < expected) await finished;
-    clearTimeout(timer);
+    expected = await sendAtRate(publisher, options, meter, RUN_TAG);
+    const measured = meter;
+    await settle(() => measured.messages + measured.errors >= expected);
     return meter.finish();
   } finally {
     await subscription.close();
@@ -281,8 +308,8 @@ async function warmUp(publisher: Publisher, seen: Uint8Array): Promise<void> {
   }
 }
 
-/** Sends rate × duration messages, each stamped with its due time; resolves with the count sent. */
-function sendAtRate(publisher: Publisher, options: LatencyOptions, meter: Meter): Promise<number> {
+/** Sends rate × duration messages, each stamped with its due time and `tag`; resolves with the count sent. */
+function sendAtRate(publisher: Publisher, options: LatencyOptions, meter: Meter, tag: number): Promise<number> {
   const total = Math.round((options.rate * options.durationMs) / 1000);
   // Every body is made before the clock starts (one allocation, sliced): the load generator must
   // not add garbage collection of its own to the latency it measures.
@@ -296,7 +323,7 @@ function sendAtRate(publisher: Publisher, options: LatencyOptions, meter: Meter)
   return new Promise((resolve) => {
     const tick = (): void => {
       const due = Math.min(total, Math.floor((nowNs() - startNs) / intervalNs) + 1);
-      for (; sent < due; sent++) sendSafely(publisher, stampInto(bodies[sent] as Buffer, startNs + sent * intervalNs), completion);
+      for (; sent < due; sent++) sendSafely(publisher, stampInto(bodies[sent] as Buffer, startNs + sent * intervalNs, tag), completion);
       if (sent >= total) resolve(total);
       else setTimeout(tick, 1);
     };
